@@ -1,0 +1,28 @@
+// Minimal leveled logger to stderr. Thread-safe; one line per call.
+#pragma once
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace rtm::log {
+
+enum class Level { trace = 0, debug = 1, info = 2, warn = 3, error = 4, off = 5 };
+
+void set_level(Level level);
+Level level();
+bool parse_level(std::string_view text, Level& out);
+void write(Level level, std::string_view component, std::string_view message);
+
+inline bool enabled(Level l) { return l >= level(); }
+
+}  // namespace rtm::log
+
+// Usage: RTM_LOG(info, "server", "listening on " << port);
+#define RTM_LOG(lvl, component, expr)                                   \
+  do {                                                                  \
+    if (::rtm::log::enabled(::rtm::log::Level::lvl)) {                  \
+      std::ostringstream rtm_log_os_;                                   \
+      rtm_log_os_ << expr;                                              \
+      ::rtm::log::write(::rtm::log::Level::lvl, component, rtm_log_os_.str()); \
+    }                                                                   \
+  } while (0)

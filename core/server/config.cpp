@@ -1,0 +1,130 @@
+#include "core/server/config.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace rtm::server {
+namespace {
+
+struct Loader {
+  std::string& error;
+
+  bool fail(const std::string& key, const char* what) {
+    error = "config: '" + key + "' " + what;
+    return false;
+  }
+  bool get(const rapidjson::Value& v, const std::string& key, std::string& out) {
+    if (!v.IsString()) return fail(key, "must be a string");
+    out.assign(v.GetString(), v.GetStringLength());
+    return true;
+  }
+  bool get(const rapidjson::Value& v, const std::string& key, bool& out) {
+    if (!v.IsBool()) return fail(key, "must be true or false");
+    out = v.GetBool();
+    return true;
+  }
+  template <class T>
+  bool get_uint(const rapidjson::Value& v, const std::string& key, T& out, uint64_t max) {
+    if (!v.IsUint64() || v.GetUint64() > max) return fail(key, "must be a non-negative integer in range");
+    out = static_cast<T>(v.GetUint64());
+    return true;
+  }
+};
+
+}  // namespace
+
+bool parse_listen(const std::string& text, bool tls, ListenConfig& out) {
+  auto colon = text.rfind(':');
+  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
+  std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  unsigned long p = std::stoul(port);
+  if (p > 65535) return false;
+  out.address = host.empty() ? "0.0.0.0" : host;
+  out.port = static_cast<uint16_t>(p);
+  out.tls = tls;
+  return true;
+}
+
+bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "config: cannot read " + path;
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    error = "config: " + path + ": JSON error at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+            rapidjson::GetParseError_En(doc.GetParseError());
+    return false;
+  }
+  if (!doc.IsObject()) {
+    error = "config: the top level must be an object";
+    return false;
+  }
+  Loader L{error};
+  for (auto& m : doc.GetObject()) {
+    std::string key(m.name.GetString(), m.name.GetStringLength());
+    const auto& v = m.value;
+    bool ok = true;
+    if (key == "listen") {
+      if (!v.IsArray()) return L.fail(key, "must be an array");
+      cfg.listen.clear();
+      for (auto& e : v.GetArray()) {
+        if (!e.IsObject()) return L.fail(key, "entries must be objects");
+        ListenConfig lc;
+        for (auto& f : e.GetObject()) {
+          std::string k = "listen." + std::string(f.name.GetString());
+          if (k == "listen.address") ok = L.get(f.value, k, lc.address);
+          else if (k == "listen.port") ok = L.get_uint(f.value, k, lc.port, 65535);
+          else if (k == "listen.tls") ok = L.get(f.value, k, lc.tls);
+          else return L.fail(k, "is not a known key");
+          if (!ok) return false;
+        }
+        cfg.listen.push_back(lc);
+      }
+    } else if (key == "apps") {
+      if (!v.IsArray()) return L.fail(key, "must be an array");
+      cfg.apps.clear();
+      for (auto& e : v.GetArray()) {
+        if (!e.IsObject()) return L.fail(key, "entries must be objects");
+        AppConfig ac;
+        for (auto& f : e.GetObject()) {
+          std::string k = "apps." + std::string(f.name.GetString());
+          if (k == "apps.app_id") ok = L.get(f.value, k, ac.app_id);
+          else if (k == "apps.certificate") ok = L.get(f.value, k, ac.certificate);
+          else return L.fail(k, "is not a known key");
+          if (!ok) return false;
+        }
+        if (ac.app_id.empty()) return L.fail("apps.app_id", "is required");
+        cfg.apps.push_back(ac);
+      }
+    } else if (key == "tls_cert_file") ok = L.get(v, key, cfg.tls_cert_file);
+    else if (key == "tls_key_file") ok = L.get(v, key, cfg.tls_key_file);
+    else if (key == "data_dir") ok = L.get(v, key, cfg.data_dir);
+    else if (key == "dev") ok = L.get(v, key, cfg.dev);
+    else if (key == "io_threads") ok = L.get_uint(v, key, cfg.io_threads, 1024);
+    else if (key == "log_level") ok = L.get(v, key, cfg.log_level);
+    else if (key == "offline_max_per_user") ok = L.get_uint(v, key, cfg.offline_max_per_user, 1u << 20);
+    else if (key == "offline_ttl_seconds") ok = L.get_uint(v, key, cfg.offline_ttl_seconds, 1u << 30);
+    else if (key == "store_sync") ok = L.get(v, key, cfg.store_sync);
+    else if (key == "outbound_queue_bytes") ok = L.get_uint(v, key, cfg.outbound_queue_bytes, 1ull << 32);
+    else if (key == "max_frame_bytes") ok = L.get_uint(v, key, cfg.max_frame_bytes, 1ull << 26);
+    else if (key == "max_pending_requests") ok = L.get_uint(v, key, cfg.max_pending_requests, 1u << 20);
+    else if (key == "idle_timeout_ms") ok = L.get_uint(v, key, cfg.idle_timeout_ms, 3600000);
+    else if (key == "login_timeout_ms") ok = L.get_uint(v, key, cfg.login_timeout_ms, 3600000);
+    else if (key == "peer_timeout_ms") ok = L.get_uint(v, key, cfg.peer_timeout_ms, 3600000);
+    else return L.fail(key, "is not a known key");
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace rtm::server

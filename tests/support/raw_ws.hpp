@@ -1,0 +1,57 @@
+// A bare synchronous WebSocket client for sending arbitrary frames at rtmd.
+#pragma once
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <string>
+
+namespace rtm::test {
+
+class RawWs {
+ public:
+  RawWs(uint16_t port, bool offer_subprotocol = true) : ws_(ioc_) {
+    namespace net = boost::asio;
+    namespace websocket = boost::beast::websocket;
+    net::ip::tcp::resolver resolver(ioc_);
+    net::connect(ws_.next_layer(), resolver.resolve("127.0.0.1", std::to_string(port)));
+    ws_.set_option(websocket::stream_base::decorator([offer_subprotocol](websocket::request_type& req) {
+      if (offer_subprotocol) req.set(boost::beast::http::field::sec_websocket_protocol, "rtm.v1");
+    }));
+    ws_.read_message_max(64 << 20);
+    timeval tv{15, 0};  // a read never hangs a test
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ws_.handshake("127.0.0.1", "/");
+  }
+
+  void send_text(const std::string& s) { ws_.text(true); ws_.write(boost::asio::buffer(s)); }
+  void send_binary(const std::string& s) { ws_.binary(true); ws_.write(boost::asio::buffer(s)); }
+
+  // Reads one message; returns false (and sets closed_code) when the connection was closed.
+  bool read(std::string& out) {
+    boost::beast::flat_buffer buf;
+    boost::beast::error_code ec;
+    ws_.read(buf, ec);
+    if (ec) {
+      closed_code = ws_.reason().code;
+      error = ec;
+      return false;
+    }
+    out = boost::beast::buffers_to_string(buf.data());
+    return true;
+  }
+
+  int closed_code = 0;
+  boost::beast::error_code error;
+
+ private:
+  boost::asio::io_context ioc_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+};
+
+}  // namespace rtm::test
