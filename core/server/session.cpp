@@ -124,8 +124,9 @@ class WsConn final : public Conn {
     if (closing_ || !open_) return;
     if (queued_bytes_ + data->size() > core_.cfg.outbound_queue_bytes) {
       RTM_LOG(warn, "session", "outbound queue over " << core_.cfg.outbound_queue_bytes << " bytes; closing");
-      queue_.clear();
-      queued_bytes_ = 0;
+      // Drop what is queued, except the message being written (its buffer is in use).
+      if (!queue_.empty()) queue_.erase(queue_.begin() + 1, queue_.end());
+      queued_bytes_ = queue_.empty() ? 0 : queue_.front().first->size();
       close(close_code::SLOW_CONSUMER, "slow consumer");
       return;
     }

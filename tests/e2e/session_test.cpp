@@ -33,6 +33,7 @@ TEST_P(Session, LoginWithoutCertificateFollowsTheStateMachine) {
   TestClient a(url());
   ASSERT_TRUE(a.login("alice"));
   EXPECT_EQ(a.client->state(), ConnectionState::CONNECTED);
+  ASSERT_TRUE(a.rec.wait([&] { return a.rec.login_successes == 1; }));  // follows the state change
   a.rec.locked([&] {
     ASSERT_GE(a.rec.states.size(), 2u);
     EXPECT_EQ(a.rec.states[0], std::make_pair(ConnectionState::CONNECTING, ConnectionChangeReason::LOGIN));
@@ -42,6 +43,7 @@ TEST_P(Session, LoginWithoutCertificateFollowsTheStateMachine) {
   EXPECT_EQ(a.client->login("", "alice"), static_cast<int>(LoginErr::ALREADY_LOGGED_IN));
   EXPECT_EQ(a.client->logout(), 0);
   ASSERT_TRUE(a.rec.wait_state(ConnectionState::DISCONNECTED));
+  ASSERT_TRUE(a.rec.wait([&] { return !a.rec.logouts.empty(); }));
   a.rec.locked([&] {
     EXPECT_EQ(a.rec.states.back().second, ConnectionChangeReason::LOGOUT);
     ASSERT_EQ(a.rec.logouts.size(), 1u);

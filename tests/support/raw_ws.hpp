@@ -32,6 +32,14 @@ class RawWs {
   void send_text(const std::string& s) { ws_.text(true); ws_.write(boost::asio::buffer(s)); }
   void send_binary(const std::string& s) { ws_.binary(true); ws_.write(boost::asio::buffer(s)); }
 
+  // Writes only the header of a masked binary frame announcing `len` payload bytes.
+  void send_frame_header(uint64_t len) {
+    unsigned char h[14] = {0x82, 0x80 | 127};
+    for (int i = 0; i < 8; ++i) h[2 + i] = static_cast<unsigned char>(len >> (56 - 8 * i));
+    h[10] = 1; h[11] = 2; h[12] = 3; h[13] = 4;  // masking key
+    boost::asio::write(ws_.next_layer(), boost::asio::buffer(h, sizeof h));
+  }
+
   // Reads one message; returns false (and sets closed_code) when the connection was closed.
   bool read(std::string& out) {
     boost::beast::flat_buffer buf;
