@@ -1,76 +1,265 @@
 #include "core/protocol/codec.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <array>
 #include <cstring>
+#include <initializer_list>
 
 namespace rtm::proto {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Op>, 9> kOps{{
-    {"login", Op::login}, {"logout", Op::logout}, {"renew", Op::renew}, {"peer", Op::peer},
-    {"ack", Op::ack}, {"res", Op::res}, {"msg", Op::msg}, {"kick", Op::kick}, {"error", Op::error},
-}};
+enum class F : uint8_t {
+  id, code, reason, app, uid, token, sdk, resume, to, from, ch, type, text, offline, notify, joined,
+  mid, ts, seq, since, n, hb, count, detail, version, content, response, uids, nums, keys, attrs,
+};
 
-Op lookup(std::string_view s) {
-  for (auto& [n, o] : kOps)
-    if (n == s) return o;
-  return Op::unknown;
+struct Field {
+  F f;
+  bool required;
+};
+
+struct OpInfo {
+  Op op;
+  std::string_view name;
+  bool request;
+  std::initializer_list<Field> fields;
+};
+
+constexpr bool R = true, O = false;
+
+// The field table of every op: the single source of truth for encoding and decoding.
+const OpInfo kOps[] = {
+    {Op::login, "login", true, {{F::app, R}, {F::uid, R}, {F::token, O}, {F::sdk, O}, {F::resume, O}}},
+    {Op::logout, "logout", true, {}},
+    {Op::renew, "renew", true, {{F::token, R}}},
+    {Op::peer, "peer", true, {{F::to, R}, {F::type, R}, {F::text, O}, {F::offline, O}, {F::mid, R}}},
+    {Op::join, "join", true, {{F::ch, R}, {F::since, O}}},
+    {Op::leave, "leave", true, {{F::ch, R}}},
+    {Op::cmsg, "cmsg", true, {{F::ch, R}, {F::type, R}, {F::text, O}, {F::mid, R}, {F::from, O}, {F::ts, O}, {F::seq, O}}},
+    {Op::members, "members", true, {{F::ch, R}}},
+    {Op::count, "count", true, {{F::uids, R}}},
+    {Op::query, "query", true, {{F::uids, R}}},
+    {Op::sub, "sub", true, {{F::uids, R}}},
+    {Op::unsub, "unsub", true, {{F::uids, R}}},
+    {Op::subs, "subs", true, {}},
+    {Op::uattr_set, "uattr_set", true, {{F::attrs, R}}},
+    {Op::uattr_add, "uattr_add", true, {{F::attrs, R}}},
+    {Op::uattr_del, "uattr_del", true, {{F::keys, R}}},
+    {Op::uattr_clear, "uattr_clear", true, {}},
+    {Op::uattr_get, "uattr_get", true, {{F::uid, R}, {F::keys, O}}},
+    {Op::cattr_set, "cattr_set", true, {{F::ch, R}, {F::attrs, R}, {F::notify, O}}},
+    {Op::cattr_add, "cattr_add", true, {{F::ch, R}, {F::attrs, R}, {F::notify, O}}},
+    {Op::cattr_del, "cattr_del", true, {{F::ch, R}, {F::keys, R}, {F::notify, O}}},
+    {Op::cattr_clear, "cattr_clear", true, {{F::ch, R}, {F::notify, O}}},
+    {Op::cattr_get, "cattr_get", true, {{F::ch, R}, {F::keys, O}}},
+    {Op::inv_send, "inv_send", true, {{F::to, R}, {F::mid, R}, {F::content, O}, {F::ch, O}}},
+    {Op::inv_cancel, "inv_cancel", true, {{F::to, R}, {F::mid, R}}},
+    {Op::inv_accept, "inv_accept", true, {{F::to, R}, {F::mid, R}, {F::response, O}}},
+    {Op::inv_refuse, "inv_refuse", true, {{F::to, R}, {F::mid, R}, {F::response, O}}},
+    {Op::ack, "ack", false, {{F::n, R}}},
+    {Op::inv_ack, "inv_ack", false, {{F::to, R}, {F::mid, R}}},
+    {Op::res, "res", false,
+     {{F::code, R}, {F::ts, O}, {F::hb, O}, {F::version, O}, {F::seq, O}, {F::uids, O}, {F::nums, O}, {F::attrs, O}}},
+    {Op::msg, "msg", false, {{F::from, R}, {F::type, R}, {F::text, O}, {F::offline, O}, {F::mid, R}, {F::ts, R}}},
+    {Op::kick, "kick", false, {{F::reason, R}}},
+    {Op::error, "error", false, {{F::code, R}, {F::detail, O}}},
+    {Op::member, "member", false, {{F::ch, R}, {F::uid, R}, {F::joined, O}}},
+    {Op::mcount, "mcount", false, {{F::ch, R}, {F::count, R}}},
+    {Op::cattrs, "cattrs", false, {{F::ch, R}, {F::attrs, O}}},
+    {Op::presence, "presence", false, {{F::uids, R}, {F::nums, R}}},
+    {Op::inv, "inv", false, {{F::code, R}, {F::from, R}, {F::mid, R}, {F::content, O}, {F::ch, O}, {F::response, O}, {F::reason, O}}},
+    {Op::token_will_expire, "token_will_expire", false, {}},
+};
+
+const OpInfo* info_of(Op op) {
+  for (auto& i : kOps)
+    if (i.op == op) return &i;
+  return nullptr;
+}
+const OpInfo* info_of(std::string_view name) {
+  for (auto& i : kOps)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+const char* key_of(F f) {
+  static constexpr const char* names[] = {
+      "id", "code", "reason", "app", "uid", "token", "sdk", "resume", "to", "from", "ch", "type", "text", "offline",
+      "notify", "joined", "mid", "ts", "seq", "since", "n", "hb", "count", "detail", "version", "content",
+      "response", "uids", "nums", "keys", "attrs"};
+  return names[static_cast<int>(f)];
 }
 
 constexpr int kBad = static_cast<int>(ProtocolErr::INVALID_FIELD);
+constexpr std::size_t kMaxListEntries = 1024;  // no list in the protocol legitimately has more
 
-// Field readers: absent + optional is fine; present with the wrong type is an error.
-struct Reader {
-  const rapidjson::Value& obj;
-  int err = 0;
+bool read_str(const rapidjson::Value& v, std::string& out) {
+  if (!v.IsString()) return false;
+  out.assign(v.GetString(), v.GetStringLength());
+  return true;
+}
 
-  const rapidjson::Value* find(const char* key) {
-    auto it = obj.FindMember(key);
-    return it == obj.MemberEnd() ? nullptr : &it->value;
+bool read_field(F f, const rapidjson::Value& v, Frame& out) {
+  switch (f) {
+    case F::id: if (!v.IsInt64()) return false; out.id = v.GetInt64(); return true;
+    case F::code: if (!v.IsInt()) return false; out.code = v.GetInt(); return true;
+    case F::reason: if (!v.IsInt()) return false; out.reason = v.GetInt(); return true;
+    case F::type: if (!v.IsInt()) return false; out.type = v.GetInt(); return true;
+    case F::mid: if (!v.IsInt64()) return false; out.mid = v.GetInt64(); return true;
+    case F::ts: if (!v.IsInt64()) return false; out.ts = v.GetInt64(); return true;
+    case F::hb: if (!v.IsInt64()) return false; out.hb = v.GetInt64(); return true;
+    case F::count: if (!v.IsInt64()) return false; out.count = v.GetInt64(); return true;
+    case F::seq: if (!v.IsUint64()) return false; out.seq = v.GetUint64(); return true;
+    case F::since: if (!v.IsUint64()) return false; out.since = v.GetUint64(); return true;
+    case F::n: if (!v.IsUint64()) return false; out.n = v.GetUint64(); return true;
+    case F::resume: if (!v.IsBool()) return false; out.resume = v.GetBool(); return true;
+    case F::offline: if (!v.IsBool()) return false; out.offline = v.GetBool(); return true;
+    case F::notify: if (!v.IsBool()) return false; out.notify = v.GetBool(); return true;
+    case F::joined: if (!v.IsBool()) return false; out.joined = v.GetBool(); return true;
+    case F::app: return read_str(v, out.app);
+    case F::uid: return read_str(v, out.uid);
+    case F::token: return read_str(v, out.token);
+    case F::sdk: return read_str(v, out.sdk);
+    case F::to: return read_str(v, out.to);
+    case F::from: return read_str(v, out.from);
+    case F::ch: return read_str(v, out.ch);
+    case F::text: return read_str(v, out.text);
+    case F::detail: return read_str(v, out.detail);
+    case F::version: return read_str(v, out.version);
+    case F::content: return read_str(v, out.content);
+    case F::response: return read_str(v, out.response);
+    case F::uids:
+    case F::keys: {
+      if (!v.IsArray() || v.Size() > kMaxListEntries) return false;
+      auto& list = f == F::uids ? out.uids : out.keys;
+      list.reserve(v.Size());
+      for (auto& e : v.GetArray()) {
+        if (!e.IsString()) return false;
+        list.emplace_back(e.GetString(), e.GetStringLength());
+      }
+      return true;
+    }
+    case F::nums: {
+      if (!v.IsArray() || v.Size() > kMaxListEntries) return false;
+      for (auto& e : v.GetArray()) {
+        if (!e.IsInt64()) return false;
+        out.nums.push_back(e.GetInt64());
+      }
+      return true;
+    }
+    case F::attrs: {
+      if (!v.IsArray() || v.Size() > kMaxListEntries) return false;
+      for (auto& e : v.GetArray()) {
+        if (!e.IsObject()) return false;
+        Attr a;
+        auto k = e.FindMember("k"), val = e.FindMember("v"), u = e.FindMember("u"), t = e.FindMember("t");
+        if (k == e.MemberEnd() || !read_str(k->value, a.key)) return false;
+        if (val != e.MemberEnd() && !read_str(val->value, a.value)) return false;
+        if (u != e.MemberEnd() && !read_str(u->value, a.user)) return false;
+        if (t != e.MemberEnd()) {
+          if (!t->value.IsInt64()) return false;
+          a.ts = t->value.GetInt64();
+        }
+        out.attrs.push_back(std::move(a));
+      }
+      return true;
+    }
   }
-  void str(const char* key, std::string& out, bool required) {
-    auto* v = find(key);
-    if (!v) { if (required) err = kBad; return; }
-    if (!v->IsString()) { err = kBad; return; }
-    out.assign(v->GetString(), v->GetStringLength());
+  return false;
+}
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put_str(Writer& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+
+// Writes field `f` if it is required or set. Returns nothing: the table decides what is legal.
+void write_field(Writer& w, F f, bool required, const Frame& x) {
+  auto key = [&] {
+    const char* k = key_of(f);
+    w.Key(k, static_cast<rapidjson::SizeType>(std::strlen(k)));
+  };
+  auto str = [&](const std::string& s) { if (required || !s.empty()) { key(); put_str(w, s); } };
+  auto i64 = [&](int64_t v) { if (required || v) { key(); w.Int64(v); } };
+  auto u64 = [&](uint64_t v) { if (required || v) { key(); w.Uint64(v); } };
+  auto boolean = [&](bool v) { if (required || v) { key(); w.Bool(v); } };
+  auto strs = [&](const std::vector<std::string>& l) {
+    if (!required && l.empty()) return;
+    key();
+    w.StartArray();
+    for (auto& s : l) put_str(w, s);
+    w.EndArray();
+  };
+  switch (f) {
+    case F::id: i64(x.id); break;
+    case F::code: i64(x.code); break;
+    case F::reason: i64(x.reason); break;
+    case F::type: i64(x.type); break;
+    case F::mid: i64(x.mid); break;
+    case F::ts: i64(x.ts); break;
+    case F::hb: i64(x.hb); break;
+    case F::count: i64(x.count); break;
+    case F::seq: u64(x.seq); break;
+    case F::since: u64(x.since); break;
+    case F::n: u64(x.n); break;
+    case F::resume: boolean(x.resume); break;
+    case F::offline: boolean(x.offline); break;
+    case F::notify: boolean(x.notify); break;
+    case F::joined: boolean(x.joined); break;
+    case F::app: str(x.app); break;
+    case F::uid: str(x.uid); break;
+    case F::token: str(x.token); break;
+    case F::sdk: str(x.sdk); break;
+    case F::to: str(x.to); break;
+    case F::from: str(x.from); break;
+    case F::ch: str(x.ch); break;
+    case F::text: str(x.text); break;
+    case F::detail: str(x.detail); break;
+    case F::version: str(x.version); break;
+    case F::content: str(x.content); break;
+    case F::response: str(x.response); break;
+    case F::uids: strs(x.uids); break;
+    case F::keys: strs(x.keys); break;
+    case F::nums:
+      if (!required && x.nums.empty()) break;
+      key();
+      w.StartArray();
+      for (auto v : x.nums) w.Int64(v);
+      w.EndArray();
+      break;
+    case F::attrs:
+      if (!required && x.attrs.empty()) break;
+      key();
+      w.StartArray();
+      for (auto& a : x.attrs) {
+        w.StartObject();
+        w.Key("k", 1);
+        put_str(w, a.key);
+        w.Key("v", 1);
+        put_str(w, a.value);
+        if (!a.user.empty()) { w.Key("u", 1); put_str(w, a.user); }
+        if (a.ts) { w.Key("t", 1); w.Int64(a.ts); }
+        w.EndObject();
+      }
+      w.EndArray();
+      break;
   }
-  void i64(const char* key, int64_t& out, bool required) {
-    auto* v = find(key);
-    if (!v) { if (required) err = kBad; return; }
-    if (!v->IsInt64()) { err = kBad; return; }
-    out = v->GetInt64();
-  }
-  void u64(const char* key, uint64_t& out, bool required) {
-    auto* v = find(key);
-    if (!v) { if (required) err = kBad; return; }
-    if (!v->IsUint64()) { err = kBad; return; }
-    out = v->GetUint64();
-  }
-  void i32(const char* key, int& out, bool required) {
-    auto* v = find(key);
-    if (!v) { if (required) err = kBad; return; }
-    if (!v->IsInt()) { err = kBad; return; }
-    out = v->GetInt();
-  }
-  void boolean(const char* key, bool& out) {
-    auto* v = find(key);
-    if (!v) return;
-    if (!v->IsBool()) { err = kBad; return; }
-    out = v->GetBool();
-  }
-};
+}
+
+bool carries_message(Op op) { return op == Op::peer || op == Op::msg || op == Op::cmsg; }
 
 }  // namespace
 
 std::string_view op_name(Op op) {
-  for (auto& [n, o] : kOps)
-    if (o == op) return n;
-  return "unknown";
+  auto* i = info_of(op);
+  return i ? i->name : "unknown";
+}
+
+bool is_request(Op op) {
+  auto* i = info_of(op);
+  return i && i->request;
 }
 
 int decode(std::string_view data, bool binary, Frame& out) {
@@ -88,134 +277,49 @@ int decode(std::string_view data, bool binary, Frame& out) {
   doc.Parse(header.data(), header.size());
   if (doc.HasParseError() || !doc.IsObject()) return static_cast<int>(ProtocolErr::MALFORMED_FRAME);
 
-  Reader r{doc};
-  std::string op;
-  r.str("op", op, true);
-  r.i64("id", out.id, false);
-  if (r.err) return r.err;
-  out.op = lookup(op);
-
-  switch (out.op) {
-    case Op::login:
-      r.str("app", out.app, true);
-      r.str("uid", out.uid, true);
-      r.str("token", out.token, false);
-      r.str("sdk", out.sdk, false);
-      break;
-    case Op::logout:
-      break;
-    case Op::renew:
-      r.str("token", out.token, true);
-      break;
-    case Op::peer:
-      r.str("to", out.to, true);
-      r.i32("type", out.type, true);
-      r.str("text", out.text, false);
-      r.boolean("offline", out.offline);
-      r.i64("mid", out.mid, true);
-      break;
-    case Op::ack:
-      r.u64("n", out.n, true);
-      break;
-    case Op::res:
-      r.i32("code", out.code, true);
-      r.i64("ts", out.ts, false);
-      r.i64("hb", out.hb, false);
-      r.str("version", out.version, false);
-      break;
-    case Op::msg:
-      r.str("from", out.from, true);
-      r.i32("type", out.type, true);
-      r.str("text", out.text, false);
-      r.boolean("offline", out.offline);
-      r.i64("mid", out.mid, true);
-      r.i64("ts", out.ts, true);
-      break;
-    case Op::kick:
-      r.i32("reason", out.reason, true);
-      break;
-    case Op::error:
-      r.i32("code", out.code, true);
-      r.str("detail", out.detail, false);
-      break;
-    case Op::unknown:
-      return static_cast<int>(ProtocolErr::UNKNOWN_OP);
+  auto op_it = doc.FindMember("op");
+  if (op_it == doc.MemberEnd() || !op_it->value.IsString()) return kBad;
+  if (auto id = doc.FindMember("id"); id != doc.MemberEnd()) {
+    if (!id->value.IsInt64()) return kBad;
+    out.id = id->value.GetInt64();
   }
-  if (r.err) return r.err;
+  const OpInfo* info = info_of(std::string_view(op_it->value.GetString(), op_it->value.GetStringLength()));
+  if (!info) return static_cast<int>(ProtocolErr::UNKNOWN_OP);
+  out.op = info->op;
+  for (const Field& fd : info->fields) {
+    auto it = doc.FindMember(key_of(fd.f));
+    if (it == doc.MemberEnd()) {
+      if (fd.required) return kBad;
+      continue;
+    }
+    if (!read_field(fd.f, it->value, out)) return kBad;
+  }
   // Requests need a positive id, so that their answer can be correlated.
-  bool request = out.op == Op::login || out.op == Op::logout || out.op == Op::renew || out.op == Op::peer;
-  if (request && out.id <= 0) return kBad;
-  if ((out.op == Op::peer || out.op == Op::msg) &&
-      out.type != static_cast<int>(MessageType::TEXT) && out.type != static_cast<int>(MessageType::RAW))
-    return kBad;
-  if ((out.op == Op::peer || out.op == Op::msg) && out.type == static_cast<int>(MessageType::TEXT) &&
-      !out.payload.empty())
-    return kBad;
+  if (info->request && out.id <= 0) return kBad;
+  if (carries_message(out.op)) {
+    if (out.type != static_cast<int>(MessageType::TEXT) && out.type != static_cast<int>(MessageType::RAW)) return kBad;
+    if (out.type == static_cast<int>(MessageType::TEXT) && !out.payload.empty()) return kBad;
+  }
   return 0;
 }
 
 std::string encode(const Frame& f, bool& binary) {
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  auto key = [&](const char* k) { w.Key(k, static_cast<rapidjson::SizeType>(std::strlen(k))); };
-  auto str = [&](const char* k, const std::string& v) {
-    key(k);
-    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  };
+  Writer w(sb);
+  const OpInfo* info = info_of(f.op);
   w.StartObject();
-  key("op");
-  auto on = op_name(f.op);
-  w.String(on.data(), static_cast<rapidjson::SizeType>(on.size()));
-  if (f.id) { key("id"); w.Int64(f.id); }
-  switch (f.op) {
-    case Op::login:
-      str("app", f.app);
-      str("uid", f.uid);
-      if (!f.token.empty()) str("token", f.token);
-      if (!f.sdk.empty()) str("sdk", f.sdk);
-      break;
-    case Op::logout:
-      break;
-    case Op::renew:
-      str("token", f.token);
-      break;
-    case Op::peer:
-      str("to", f.to);
-      key("type"); w.Int(f.type);
-      if (!f.text.empty()) str("text", f.text);
-      if (f.offline) { key("offline"); w.Bool(true); }
-      key("mid"); w.Int64(f.mid);
-      break;
-    case Op::ack:
-      key("n"); w.Uint64(f.n);
-      break;
-    case Op::res:
-      key("code"); w.Int(f.code);
-      if (f.ts) { key("ts"); w.Int64(f.ts); }
-      if (f.hb) { key("hb"); w.Int64(f.hb); }
-      if (!f.version.empty()) str("version", f.version);
-      break;
-    case Op::msg:
-      str("from", f.from);
-      key("type"); w.Int(f.type);
-      if (!f.text.empty()) str("text", f.text);
-      if (f.offline) { key("offline"); w.Bool(true); }
-      key("mid"); w.Int64(f.mid);
-      key("ts"); w.Int64(f.ts);
-      break;
-    case Op::kick:
-      key("reason"); w.Int(f.reason);
-      break;
-    case Op::error:
-      key("code"); w.Int(f.code);
-      if (!f.detail.empty()) str("detail", f.detail);
-      break;
-    case Op::unknown:
-      break;
+  w.Key("op", 2);
+  auto name = info ? info->name : std::string_view("unknown");
+  w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  if (f.id) {
+    w.Key("id", 2);
+    w.Int64(f.id);
   }
+  if (info)
+    for (const Field& fd : info->fields) write_field(w, fd.f, fd.required, f);
   w.EndObject();
 
-  binary = f.type == static_cast<int>(MessageType::RAW) && (f.op == Op::peer || f.op == Op::msg);
+  binary = carries_message(f.op) && f.type == static_cast<int>(MessageType::RAW);
   if (!binary) return std::string(sb.GetString(), sb.GetSize());
   std::string out;
   uint32_t len = static_cast<uint32_t>(sb.GetSize());

@@ -1,10 +1,12 @@
 // The rtm.v1 wire codec: JSON objects in WebSocket text frames; messages with a binary payload
 // travel in binary frames as  [u32 big-endian header length][JSON header][payload bytes]
-// so that raw payloads are never base64-inflated. See docs/protocol.md.
+// so that raw payloads are never base64-inflated. Each op has a fixed table of fields (codec.cpp);
+// docs/protocol.md documents them.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/protocol/errors.hpp"
 
@@ -15,36 +17,65 @@ inline constexpr int kProtocolVersion = 1;
 
 enum class Op : uint8_t {
   unknown = 0,
-  // client -> server
-  login, logout, renew, peer, ack,
+  // client -> server requests (carry an id, answered by `res`)
+  login, logout, renew, peer,
+  join, leave, cmsg, members, count,
+  query, sub, unsub, subs,
+  uattr_set, uattr_add, uattr_del, uattr_clear, uattr_get,
+  cattr_set, cattr_add, cattr_del, cattr_clear, cattr_get,
+  inv_send, inv_cancel, inv_accept, inv_refuse,
+  // client -> server, no answer
+  ack, inv_ack,
   // server -> client
-  res, msg, kick, error,
+  res, msg, kick, error, member, mcount, cattrs, presence, inv, token_will_expire,
 };
 
 std::string_view op_name(Op op);
+bool is_request(Op op);
+
+struct Attr {
+  std::string key;
+  std::string value;
+  std::string user;  // channel attributes: lastUpdateUserId
+  int64_t ts = 0;    // channel attributes: lastUpdateTs (ms)
+  bool operator==(const Attr&) const = default;
+};
 
 // One decoded frame. Only the fields of its op are meaningful.
 struct Frame {
   Op op = Op::unknown;
   int64_t id = 0;          // request id for correlation (client-chosen, > 0), echoed in `res`
-  int code = 0;            // res: the RTM result code of the request; error: a ProtocolErr
+  int code = 0;            // res: the RTM result code; error: a ProtocolErr; inv: the event
   int reason = 0;          // kick: a ConnectionChangeReason
   std::string app;         // login
-  std::string uid;         // login
+  std::string uid;         // login; member, uattr_get: the user concerned
   std::string token;       // login, renew
   std::string sdk;         // login: free-form client name/version, logged only
-  std::string to;          // peer
-  std::string from;        // msg
-  int type = 0;            // peer, msg: MessageType (1 text, 2 raw)
-  std::string text;        // peer, msg: the text of a TEXT message, the description of a RAW one
-  std::string payload;     // peer, msg: raw bytes of a RAW message (binary frame)
+  bool resume = false;     // login: the SDK reconnects an existing session
+  std::string to;          // peer; inv_*: the other party
+  std::string from;        // msg, cmsg; inv: the other party
+  std::string ch;          // channel id
+  int type = 0;            // peer, msg, cmsg: MessageType (1 text, 2 raw)
+  std::string text;        // the text of a TEXT message, the description of a RAW one
+  std::string payload;     // raw bytes of a RAW message (binary frame)
   bool offline = false;    // peer: enableOfflineMessaging; msg: isOfflineMessage
-  int64_t mid = 0;         // peer, msg: message id chosen by the sender (unique per sender)
-  int64_t ts = 0;          // msg: serverReceivedTs (ms); res to login: server time (ms)
+  bool notify = false;     // cattr_*: enableNotificationToChannelMembers
+  bool joined = false;     // member: joined (true) or left (false)
+  int64_t mid = 0;         // message id chosen by the sender (unique per sender); inv: invitation id
+  int64_t ts = 0;          // serverReceivedTs (ms); res to login: server time (ms)
+  uint64_t seq = 0;        // cmsg (server->client): the message's position in its channel
+  uint64_t since = 0;      // join: the last channel seq the SDK has (0: none)
   uint64_t n = 0;          // ack: cumulative count of `msg` frames received on this connection
   int64_t hb = 0;          // res to login: server idle timeout in ms
+  int64_t count = 0;       // mcount
   std::string detail;      // error: human-readable detail
   std::string version;     // res to login: server version string
+  std::string content;     // inv_send / inv: invitation content
+  std::string response;    // inv_accept, inv_refuse / inv: the callee's response
+  std::vector<std::string> uids;   // query, sub, unsub, res(members, subs, count), presence
+  std::vector<int64_t> nums;       // res(query, count), presence: one number per entry of uids
+  std::vector<std::string> keys;   // *_del, *_get
+  std::vector<Attr> attrs;         // *_set, *_add, res(*_get), cattrs
 };
 
 // Decodes one WebSocket message. Returns 0 on success or a ProtocolErr value. On INVALID_FIELD or

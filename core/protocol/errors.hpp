@@ -34,6 +34,76 @@ enum class PeerMessageErr : int {
 
 enum class MessageType : int { UNDEFINED = 0, TEXT = 1, RAW = 2 };
 
+enum class JoinChannelErr : int {
+  OK = 0, FAILURE = 1, REJECTED = 2, INVALID_ARGUMENT = 3, TIMEOUT = 4, EXCEED_LIMIT = 5, ALREADY_JOINED = 6,
+  TOO_OFTEN = 7, JOIN_SAME_CHANNEL_TOO_OFTEN = 8, NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class LeaveChannelErr : int {
+  OK = 0, FAILURE = 1, REJECTED = 2, NOT_IN_CHANNEL = 3, NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class ChannelMessageErr : int {
+  OK = 0, FAILURE = 1, SENT_TIMEOUT = 2, TOO_OFTEN = 3, INVALID_MESSAGE = 4, NOT_IN_CHANNEL = 5,
+  NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class GetMembersErr : int {
+  OK = 0, FAILURE = 1, REJECTED = 2, TIMEOUT = 3, TOO_OFTEN = 4, NOT_IN_CHANNEL = 5, NOT_INITIALIZED = 101,
+  USER_NOT_LOGGED_IN = 102,
+};
+
+enum class QueryPeersOnlineStatusErr : int {
+  OK = 0, FAILURE = 1, INVALID_ARGUMENT = 2, REJECTED = 3, TIMEOUT = 4, TOO_OFTEN = 5, NOT_INITIALIZED = 101,
+  USER_NOT_LOGGED_IN = 102,
+};
+
+enum class PeerSubscriptionStatusErr : int {
+  OK = 0, FAILURE = 1, INVALID_ARGUMENT = 2, REJECTED = 3, TIMEOUT = 4, TOO_OFTEN = 5, OVERFLOW = 6,
+  NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class QueryPeersBySubscriptionOptionErr : int {
+  OK = 0, FAILURE = 1, TIMEOUT = 2, TOO_OFTEN = 3, NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class AttributeOperationErr : int {
+  OK = 0, NOT_READY = 1, FAILURE = 2, INVALID_ARGUMENT = 3, SIZE_OVERFLOW = 4, TOO_OFTEN = 5, USER_NOT_FOUND = 6,
+  TIMEOUT = 7, NOT_INITIALIZED = 101, USER_NOT_LOGGED_IN = 102,
+};
+
+enum class GetChannelMemberCountErr : int {
+  OK = 0, FAILURE = 1, INVALID_ARGUMENT = 2, TOO_OFTEN = 3, TIMEOUT = 4, EXCEED_LIMIT = 5, NOT_INITIALIZED = 101,
+  USER_NOT_LOGGED_IN = 102,
+};
+
+enum class PeerOnlineState : int { ONLINE = 0, UNREACHABLE = 1, OFFLINE = 2 };
+enum class PeerSubscriptionOption : int { ONLINE_STATUS = 0 };
+
+enum class LocalInvitationState : int {
+  IDLE = 0, SENT_TO_REMOTE = 1, RECEIVED_BY_REMOTE = 2, ACCEPTED_BY_REMOTE = 3, REFUSED_BY_REMOTE = 4,
+  CANCELED = 5, FAILURE = 6,
+};
+enum class RemoteInvitationState : int {
+  IDLE = 0, INVITATION_RECEIVED = 1, ACCEPT_SENT_TO_LOCAL = 2, REFUSED = 3, ACCEPTED = 4, CANCELED = 5, FAILURE = 6,
+};
+enum class LocalInvitationErr : int { OK = 0, PEER_OFFLINE = 1, PEER_NO_RESPONSE = 2, INVITATION_EXPIRE = 3, NOT_LOGGEDIN = 4 };
+enum class RemoteInvitationErr : int { OK = 0, PEER_OFFLINE = 1, ACCEPT_FAILURE = 2, INVITATION_EXPIRE = 3 };
+enum class InvitationApiCallErr : int {
+  OK = 0, INVALID_ARGUMENT = 1, NOT_STARTED = 2, ALREADY_END = 3, ALREADY_ACCEPT = 4, ALREADY_SENT = 5,
+};
+
+// Events of the `inv` frame (server to client).
+namespace inv_event {
+inline constexpr int INCOMING = 1;          // to the callee: a new invitation
+inline constexpr int RECEIVED_BY_PEER = 2;  // to the caller: the callee's SDK has it
+inline constexpr int ACCEPTED = 3;          // to the caller, with the response
+inline constexpr int REFUSED = 4;           // to the caller, with the response
+inline constexpr int CANCELED = 5;          // to the callee
+inline constexpr int FAILED = 6;            // to either side, with a reason
+inline constexpr int ANSWER_DELIVERED = 7;  // to the callee: its accept reached the caller
+}  // namespace inv_event
+
 // Errors about the frames themselves (not an RTM operation result). Sent in an `error` frame; the
 // connection stays open unless the WebSocket layer itself had to close it.
 enum class ProtocolErr : int {
@@ -52,6 +122,7 @@ inline constexpr uint16_t TOKEN_EXPIRED = 4009;
 inline constexpr uint16_t SLOW_CONSUMER = 4100;   // outbound queue overflowed its byte bound
 inline constexpr uint16_t LOGIN_TIMEOUT = 4101;   // no login frame in time after the upgrade
 inline constexpr uint16_t LOGGED_OUT = 4102;      // the client logged out
+inline constexpr uint16_t REPLACED = 4103;        // the same SDK session resumed on a newer connection
 }  // namespace close_code
 
 std::string_view name(LoginErr);

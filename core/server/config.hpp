@@ -8,6 +8,29 @@
 
 namespace rtm::server {
 
+// Per-client rate limits: at most `count` operations per `window_ms`; count 0 disables one.
+struct Rate {
+  uint32_t count = 0;
+  uint32_t window_ms = 1000;
+};
+
+// Defaults follow the RTM 1.x limits of its server-side (Linux) SDK; docs/configuration.md lists them.
+struct RateLimits {
+  Rate login{2, 1000};           // per user id
+  Rate renew{2, 1000};
+  Rate messages{1500, 3000};     // peer and channel messages together
+  Rate join{50, 3000};           // joins of any channel
+  Rate join_same{2, 5000};       // joins of one channel
+  Rate members{5, 2000};         // getMembers
+  Rate count{1, 1000};           // getChannelMemberCount
+  Rate query{100, 5000};         // queryPeersOnlineStatus
+  Rate subscribe{10, 5000};      // subscribe, unsubscribe, queryPeersBySubscriptionOption (each)
+  Rate user_attr_write{100, 5000};
+  Rate user_attr_read{400, 5000};
+  Rate channel_attr_write{100, 5000};
+  Rate channel_attr_read{400, 5000};
+};
+
 struct AppConfig {
   std::string app_id;
   std::string certificate;  // empty: development mode, logins need no token
@@ -39,6 +62,18 @@ struct ServerConfig {
   uint32_t idle_timeout_ms = 10000;             // no traffic for this long: connection is dead
   uint32_t login_timeout_ms = 10000;            // upgrade to login frame
   uint32_t peer_timeout_ms = 10000;             // peer message without receiver ack: SENT_TIMEOUT
+
+  uint32_t grace_ms = 30000;                    // a dropped session keeps channels and presence this long
+  uint32_t recovery_messages = 128;             // channel messages kept for recovery after a reconnect
+  uint32_t recovery_age_ms = 30000;             // ... and how old they may be
+  uint32_t member_count_interval_ms = 1000;     // MemberCountUpdated at most this often per channel
+  uint32_t member_events_max = 512;             // no MemberJoined/MemberLeft above this many members
+  uint32_t channel_attr_ttl_ms = 300000;        // attributes of an empty channel are removed after this
+  uint32_t invitation_offline_ms = 30000;       // callee offline this long: PEER_OFFLINE
+  uint32_t invitation_ack_ms = 30000;           // callee SDK did not acknowledge: PEER_NO_RESPONSE
+  uint32_t invitation_expire_ms = 60000;        // no answer after the acknowledgement: INVITATION_EXPIRE
+  uint32_t token_warning_ms = 30000;            // TokenPrivilegeWillExpire this long before expiry
+  RateLimits rate;
 };
 
 // Reads a JSON config file into `cfg` (keys not present keep their value). Returns false and sets

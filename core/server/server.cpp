@@ -3,6 +3,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <condition_variable>
 #include <filesystem>
@@ -33,7 +35,18 @@ struct Server::Impl {
   mutable std::mutex mu;
   std::condition_variable cv;
   std::unordered_map<const Conn*, std::weak_ptr<Conn>> conns;
+  std::optional<net::steady_timer> ticker;
   bool running = false;
+
+  // Grace expiry, member counts, invitation deadlines: checked ten times a second.
+  void tick() {
+    ticker->expires_after(std::chrono::milliseconds(100));
+    ticker->async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      core.housekeeping();
+      tick();
+    });
+  }
 
   explicit Impl(ServerConfig cfg) : ioc(static_cast<int>(threads_for(cfg))) {
     core.cfg = std::move(cfg);
@@ -118,6 +131,8 @@ void Server::start() {
                                             << d.listeners.back()->port());
   }
   d.work.emplace(d.ioc.get_executor());
+  d.ticker.emplace(net::make_strand(d.ioc));
+  d.tick();
   unsigned n = Impl::threads_for(cfg);
   for (unsigned i = 0; i < n; ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
   d.running = true;
@@ -139,6 +154,7 @@ void Server::stop() {
   if (!d.running) return;
   d.running = false;
   for (auto& l : d.listeners) l->stop();
+  net::post(d.ticker->get_executor(), [&d] { d.ticker->cancel(); });
   std::vector<std::shared_ptr<Conn>> live;
   {
     std::lock_guard lock(d.mu);
@@ -159,6 +175,7 @@ void Server::stop() {
   d.threads.clear();
   d.listeners.clear();
   d.core.store.reset();  // its thread may still post completions; the io_context outlives it
+  d.ticker.reset();
   RTM_LOG(info, "server", "stopped");
 }
 

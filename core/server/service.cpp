@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <random>
+
 #include "core/common/log.hpp"
 #include "core/protocol/ids.hpp"
 #include "core/token/token.hpp"
@@ -38,6 +41,19 @@ void Conn::deliver(std::shared_ptr<Delivery> d) {
   });
 }
 
+void Conn::deliver_channel(const std::string& ch, Frame frame, bool binary) {
+  net::post(strand_, [self = shared_from_this(), ch, frame = std::move(frame), binary]() mutable {
+    // Only channels joined on this connection: a rejoin first sends what was missed, then this.
+    if (!self->closed_ && self->joined_here_.count(ch)) self->write(std::move(frame), binary);
+  });
+}
+
+void Conn::send_shared(Frame frame, bool binary) {
+  net::post(strand_, [self = shared_from_this(), frame = std::move(frame), binary]() mutable {
+    if (!self->closed_ && self->logged_in_) self->write(std::move(frame), binary);
+  });
+}
+
 void Conn::complete(int64_t req_id, int code) {
   net::post(strand_, [self = shared_from_this(), req_id, code] {
     if (!self->pending_ids_.erase(req_id) || self->closed_) return;
@@ -50,11 +66,13 @@ void Conn::complete(int64_t req_id, int code) {
 void Conn::kick(int reason) {
   net::post(strand_, [self = shared_from_this(), reason] {
     if (self->closed_) return;
+    self->logged_in_ = false;  // the new session owns the registry slot now
+    self->ended_ = true;
+    if (reason == 0) return self->close(close_code::REPLACED, "resumed elsewhere");
     proto::Frame k;
     k.op = proto::Op::kick;
     k.reason = reason;
     self->send_frame(k);
-    self->logged_in_ = false;  // the new session owns the registry slot now
     self->close(static_cast<uint16_t>(4000 + reason), "kicked");
   });
 }
@@ -84,6 +102,28 @@ void Conn::on_closed() {
   timer_.cancel();
   if (!key_.empty()) core_.registry.unbind(key_, this);
   logged_in_ = false;
+  if (user_) {
+    bool grace = false;
+    {
+      std::lock_guard l(user_->mu);
+      // Only if this connection still carries the session (a resume may have taken it over).
+      if (!user_->ended && user_->conn.lock().get() == this) {
+        user_->attached = false;
+        user_->conn.reset();
+        user_->grace_deadline = Clock::now() + std::chrono::milliseconds(core_.cfg.grace_ms);
+        grace = !ended_;
+      }
+    }
+    if (grace) {
+      {
+        std::lock_guard l(core_.grace_mu);
+        core_.in_grace.push_back(user_);
+      }
+      core_.notify_presence(app_, uid_, PeerState::UNREACHABLE);
+    } else if (ended_) {
+      core_.end_user(user_, true);
+    }
+  }
   auto unacked = std::move(unacked_);
   unacked_.clear();
   for (auto& d : unacked) fail_undelivered(*d);
@@ -109,6 +149,30 @@ void Conn::on_message(std::string_view data, bool binary) {
     case proto::Op::renew: handle_renew(f); break;
     case proto::Op::peer: handle_peer(f); break;
     case proto::Op::ack: handle_ack(f); break;
+    case proto::Op::join: handle_join(f); break;
+    case proto::Op::leave: handle_leave(f); break;
+    case proto::Op::cmsg: handle_cmsg(f); break;
+    case proto::Op::members: handle_members(f); break;
+    case proto::Op::count: handle_count(f); break;
+    case proto::Op::query:
+    case proto::Op::sub:
+    case proto::Op::unsub:
+    case proto::Op::subs: handle_presence(f); break;
+    case proto::Op::uattr_set:
+    case proto::Op::uattr_add:
+    case proto::Op::uattr_del:
+    case proto::Op::uattr_clear:
+    case proto::Op::uattr_get: handle_user_attrs(f); break;
+    case proto::Op::cattr_set:
+    case proto::Op::cattr_add:
+    case proto::Op::cattr_del:
+    case proto::Op::cattr_clear:
+    case proto::Op::cattr_get: handle_channel_attrs(f); break;
+    case proto::Op::inv_send:
+    case proto::Op::inv_cancel:
+    case proto::Op::inv_accept:
+    case proto::Op::inv_refuse: handle_invitation(f); break;
+    case proto::Op::inv_ack: handle_inv_ack(f); break;
     default:
       // Server-to-client ops sent by a client.
       protocol_error(f.id, static_cast<int>(ProtocolErr::UNKNOWN_OP), "not a client operation");
@@ -118,7 +182,7 @@ void Conn::on_message(std::string_view data, bool binary) {
 // ---- operations -------------------------------------------------------------------------------
 
 void Conn::handle_login(proto::Frame& f) {
-  if (logged_in_) return reply(f.id, static_cast<int>(LoginErr::ALREADY_LOGGED_IN));
+  if (logged_in_ || user_) return reply(f.id, static_cast<int>(LoginErr::ALREADY_LOGGED_IN));
   if (!valid_app_id(f.app)) return reply(f.id, static_cast<int>(LoginErr::INVALID_APP_ID));
   const AppConfig* app = nullptr;
   if (!core_.apps.empty()) {
@@ -127,35 +191,88 @@ void Conn::handle_login(proto::Frame& f) {
     app = &it->second;
   }
   if (!valid_user_id(f.uid)) return reply(f.id, static_cast<int>(LoginErr::INVALID_ARGUMENT));
+  std::string key = Registry::key(f.app, f.uid);
+  {
+    std::lock_guard l(core_.login_mu);
+    if (!core_.login_rates[key].allow(core_.cfg.rate.login, Clock::now()))
+      return reply(f.id, static_cast<int>(LoginErr::TOO_OFTEN));
+  }
+  uint32_t expires_at = 0;
   if (app && !app->certificate.empty()) {
     if (f.token.empty() || f.token.size() > limits::kMaxTokenBytes)
       return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
     auto v = token::verify_rtm_token(f.token, app->app_id, app->certificate, f.uid, now_s());
     if (v.status == token::Status::expired) return reply(f.id, static_cast<int>(LoginErr::TOKEN_EXPIRED));
     if (v.status != token::Status::ok) return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
+    if (v.version == 7) expires_at = v.expires_at;  // 006 sessions are not ended by expiry
   }
   app_ = f.app;
   uid_ = f.uid;
-  key_ = Registry::key(app_, uid_);
+  key_ = key;
+
+  // A resuming SDK takes its session (channels, attributes, subscriptions) back; a fresh login
+  // replaces whatever session the user had.
+  auto self = shared_from_this();
+  std::shared_ptr<UserRecord> previous;
+  bool resumed = false, was_unreachable = false;
+  user_ = core_.users.with(key_, [&](std::shared_ptr<UserRecord>& slot) {
+    if (slot && f.resume) {
+      std::lock_guard l(slot->mu);
+      if (!slot->ended) {
+        resumed = true;
+        was_unreachable = !slot->attached;
+        slot->attached = true;
+        slot->conn = self;
+        return slot;
+      }
+    }
+    previous = slot;
+    slot = std::make_shared<UserRecord>();
+    slot->app = app_;
+    slot->uid = uid_;
+    slot->key = key_;
+    slot->conn = self;
+    return slot;
+  });
   logged_in_ = true;
-  if (auto prev = core_.registry.bind(key_, shared_from_this()); prev && prev.get() != this) {
-    RTM_LOG(info, "session", "user '" << uid_ << "' logged in again; the earlier session is kicked");
-    prev->kick(static_cast<int>(ConnectionChangeReason::REMOTE_LOGIN));
+  if (auto prev = core_.registry.bind(key_, self); prev && prev.get() != this) {
+    if (resumed) {
+      prev->kick(0);  // the same SDK on a newer connection: the old one is stale
+    } else {
+      RTM_LOG(info, "session", "user '" << uid_ << "' logged in again; the earlier session is kicked");
+      prev->kick(static_cast<int>(ConnectionChangeReason::REMOTE_LOGIN));
+    }
   }
-  RTM_LOG(debug, "session", "login app=" << app_ << " uid=" << uid_ << " sdk=" << f.sdk);
+  if (previous) core_.end_user(previous, false);
+  RTM_LOG(debug, "session", "login app=" << app_ << " uid=" << uid_ << " sdk=" << f.sdk << (resumed ? " (resumed)" : ""));
   reply_login_ok(f.id);
-  rearm_timer();
+  set_token_expiry(expires_at);
+  if (!resumed || was_unreachable) core_.notify_presence(app_, uid_, PeerState::ONLINE);
   fetch_offline();
+  core_.deliver_pending_invitations(app_, uid_);
+}
+
+void Conn::set_token_expiry(uint32_t expires_at) {
+  if (!expires_at) {
+    token_warn_at_ = token_expire_at_ = Clock::time_point::max();
+  } else {
+    auto left = std::chrono::seconds(static_cast<int64_t>(expires_at) - static_cast<int64_t>(now_s()));
+    token_expire_at_ = Clock::now() + left;
+    token_warn_at_ = token_expire_at_ - std::chrono::milliseconds(core_.cfg.token_warning_ms);
+  }
+  rearm_timer();
 }
 
 void Conn::handle_logout(proto::Frame& f) {
   reply(f.id, static_cast<int>(LogoutErr::OK));
   core_.registry.unbind(key_, this);
   logged_in_ = false;
+  ended_ = true;
   close(close_code::LOGGED_OUT, "logged out");
 }
 
 void Conn::handle_renew(proto::Frame& f) {
+  if (!allow(limits().renew, rates_.renew)) return reply(f.id, static_cast<int>(RenewTokenErr::TOO_OFTEN));
   const AppConfig* app = nullptr;
   if (auto it = core_.apps.find(app_); it != core_.apps.end()) app = &it->second;
   if (!app || app->certificate.empty()) return reply(f.id, static_cast<int>(RenewTokenErr::OK));
@@ -164,13 +281,19 @@ void Conn::handle_renew(proto::Frame& f) {
   auto v = token::verify_rtm_token(f.token, app->app_id, app->certificate, uid_, now_s());
   if (v.status == token::Status::expired) return reply(f.id, static_cast<int>(RenewTokenErr::TOKEN_EXPIRED));
   if (v.status != token::Status::ok) return reply(f.id, static_cast<int>(RenewTokenErr::INVALID_TOKEN));
+  set_token_expiry(v.version == 7 ? v.expires_at : 0);
   reply(f.id, static_cast<int>(RenewTokenErr::OK));
 }
+
+const RateLimits& Conn::limits() const { return core_.cfg.rate; }
+
+bool Conn::allow(const Rate& r, RateWindow& w) { return w.allow(r, Clock::now()); }
 
 void Conn::handle_peer(proto::Frame& f) {
   if (!valid_user_id(f.to)) return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_USERID));
   if (proto::message_size(f) > limits::kMaxMessageBytes)
     return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_MESSAGE));
+  if (!allow(limits().messages, rates_.messages)) return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
   if (pending_ids_.size() >= core_.cfg.max_pending_requests)
     return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
   if (!pending_ids_.insert(f.id).second)
@@ -223,6 +346,485 @@ void Conn::handle_ack(proto::Frame& f) {
     else resolve(*d);
   }
   if (!rows.empty()) core_.store->remove(std::move(rows));
+}
+
+// ---- channels ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t kMaxChannelsPerUser = 20;
+constexpr std::size_t kMaxMembersReturned = 512;
+constexpr std::size_t kMaxCountChannels = 32;
+constexpr std::size_t kMaxQueryPeers = 256;
+constexpr std::size_t kMaxSubscriptions = 512;
+constexpr std::size_t kMaxAttrKey = 32;
+constexpr std::size_t kMaxAttrValue = 8 * 1024;
+constexpr std::size_t kMaxAttrsPerCall = 32;
+constexpr std::size_t kMaxAttrEntries = 32;
+constexpr std::size_t kMaxUserAttrBytes = 16 * 1024;
+constexpr std::size_t kMaxChannelAttrBytes = 32 * 1024;
+constexpr std::size_t kMaxInvitationText = 8 * 1024;
+
+bool valid_attr_key(const std::string& k) {
+  if (k.empty() || k.size() > kMaxAttrKey) return false;
+  for (unsigned char c : k)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+using AttrErr = AttributeOperationErr;
+
+// Checks the key/value pairs of one set or add call.
+AttrErr check_pairs(const std::vector<proto::Attr>& attrs, bool need_values) {
+  if (attrs.size() > kMaxAttrsPerCall) return AttrErr::SIZE_OVERFLOW;
+  std::set<std::string> seen;
+  for (auto& a : attrs) {
+    if (!valid_attr_key(a.key) || !seen.insert(a.key).second) return AttrErr::INVALID_ARGUMENT;
+    if (need_values && a.value.empty()) return AttrErr::INVALID_ARGUMENT;
+    if (a.value.size() > kMaxAttrValue) return AttrErr::SIZE_OVERFLOW;
+  }
+  return AttrErr::OK;
+}
+
+AttrErr check_keys(const std::vector<std::string>& keys) {
+  if (keys.size() > kMaxAttrsPerCall) return AttrErr::SIZE_OVERFLOW;
+  for (auto& k : keys)
+    if (!valid_attr_key(k)) return AttrErr::INVALID_ARGUMENT;
+  return AttrErr::OK;
+}
+
+template <class Map, class Size>
+bool within(const Map& m, std::size_t max_bytes, Size bytes_of) {
+  if (m.size() > kMaxAttrEntries) return false;
+  std::size_t total = 0;
+  for (auto& [k, v] : m) total += k.size() + bytes_of(v);
+  return total <= max_bytes;
+}
+
+}  // namespace
+
+void Conn::handle_join(proto::Frame& f) {
+  using E = JoinChannelErr;
+  if (!valid_user_id(f.ch)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  if (joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::ALREADY_JOINED));
+  if (!allow(limits().join, rates_.join)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().join_same, rates_.join_same[f.ch]))
+    return reply(f.id, static_cast<int>(E::JOIN_SAME_CHANNEL_TOO_OFTEN));
+  bool rejoin = false;
+  {
+    std::lock_guard l(user_->mu);
+    rejoin = user_->channels.count(f.ch) > 0;
+    if (!rejoin && user_->channels.size() >= kMaxChannelsPerUser) return reply(f.id, static_cast<int>(E::EXCEED_LIMIT));
+    user_->channels.insert(f.ch);
+  }
+  auto ch = core_.channel(app_, f.ch, true);
+  std::vector<RecentMessage> missed;
+  std::shared_ptr<const std::vector<std::string>> keys;
+  bool announce = false;
+  uint64_t head = 0;
+  int64_t count = 0;
+  {
+    std::lock_guard l(ch->mu);
+    bool member = ch->members.count(uid_) > 0;
+    if (!member) {
+      ch->members.emplace(uid_, ++ch->join_counter);
+      ch->rebuild_keys();
+      announce = ch->members.size() <= core_.cfg.member_events_max;
+      core_.mark_count_dirty(ch);
+    }
+    if (member && rejoin && f.since) {
+      // Messages the SDK missed while its connection was down, if still within the window.
+      auto oldest = Clock::now() - std::chrono::milliseconds(core_.cfg.recovery_age_ms);
+      for (auto& m : ch->recent)
+        if (m.seq > f.since && m.at >= oldest) missed.push_back(m);
+    }
+    head = ch->next_seq;
+    count = static_cast<int64_t>(ch->members.size());
+    keys = ch->member_keys;
+  }
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  r.code = 0;
+  r.seq = head;
+  reply(r);
+  for (auto& m : missed) write(m.frame, m.binary);
+  joined_here_.insert(f.ch);
+  if (announce) {
+    proto::Frame m;
+    m.op = proto::Op::member;
+    m.ch = f.ch;
+    m.uid = uid_;
+    m.joined = true;
+    bool binary = false;
+    core_.broadcast(*ch, keys, std::make_shared<const std::string>(proto::encode(m, binary)), binary, key_);
+  }
+  proto::Frame c;
+  c.op = proto::Op::mcount;
+  c.ch = f.ch;
+  c.count = count;
+  send_frame(c);
+}
+
+void Conn::handle_leave(proto::Frame& f) {
+  using E = LeaveChannelErr;
+  if (!joined_here_.erase(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
+  {
+    std::lock_guard l(user_->mu);
+    user_->channels.erase(f.ch);
+  }
+  reply(f.id, static_cast<int>(E::OK));
+  core_.leave_channel(app_, uid_, f.ch);
+}
+
+void Conn::handle_cmsg(proto::Frame& f) {
+  using E = ChannelMessageErr;
+  if (!joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
+  if (proto::message_size(f) > limits::kMaxMessageBytes) return reply(f.id, static_cast<int>(E::INVALID_MESSAGE));
+  if (!allow(limits().messages, rates_.messages)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  auto ch = core_.channel(app_, f.ch, false);
+  if (!ch) return reply(f.id, static_cast<int>(E::FAILURE));
+  proto::Frame m;
+  m.op = proto::Op::cmsg;
+  m.ch = f.ch;
+  m.from = uid_;
+  m.type = f.type;
+  m.text = std::move(f.text);
+  m.payload = std::move(f.payload);
+  m.mid = f.mid;
+  m.ts = now_ms();
+  std::shared_ptr<const std::vector<std::string>> keys;
+  Frame frame;
+  bool binary = false;
+  {
+    // The sequence number and the frame are assigned under the channel lock, so every member sees
+    // messages in the same order; the frame is encoded once for all of them.
+    std::lock_guard l(ch->mu);
+    m.seq = ++ch->next_seq;
+    frame = std::make_shared<const std::string>(proto::encode(m, binary));
+    auto now = Clock::now();
+    ch->recent.push_back({m.seq, now, frame, binary});
+    auto oldest = now - std::chrono::milliseconds(core_.cfg.recovery_age_ms);
+    while (!ch->recent.empty() &&
+           (ch->recent.size() > core_.cfg.recovery_messages || ch->recent.front().at < oldest))
+      ch->recent.pop_front();
+    keys = ch->member_keys;
+  }
+  reply(f.id, static_cast<int>(E::OK));
+  core_.broadcast(*ch, keys, frame, binary, key_);
+}
+
+void Conn::handle_members(proto::Frame& f) {
+  using E = GetMembersErr;
+  if (!joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
+  if (!allow(limits().members, rates_.members)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  if (auto ch = core_.channel(app_, f.ch, false)) {
+    std::lock_guard l(ch->mu);
+    for (auto& [uid, order] : ch->members) r.uids.push_back(uid);
+  }
+  if (r.uids.size() > kMaxMembersReturned) {
+    // A uniform random sample when the channel is larger than one answer.
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::shuffle(r.uids.begin(), r.uids.end(), rng);
+    r.uids.resize(kMaxMembersReturned);
+  }
+  reply(r);
+}
+
+void Conn::handle_count(proto::Frame& f) {
+  using E = GetChannelMemberCountErr;
+  if (f.uids.size() > kMaxCountChannels) return reply(f.id, static_cast<int>(E::EXCEED_LIMIT));
+  for (auto& c : f.uids)
+    if (!valid_user_id(c)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  if (!allow(limits().count, rates_.count)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  r.uids = std::move(f.uids);
+  for (auto& c : r.uids) {
+    int64_t n = 0;
+    if (auto ch = core_.channel(app_, c, false)) {
+      std::lock_guard l(ch->mu);
+      n = static_cast<int64_t>(ch->members.size());
+    }
+    r.nums.push_back(n);
+  }
+  reply(r);
+}
+
+// ---- presence ---------------------------------------------------------------------------------
+
+void Conn::handle_presence(proto::Frame& f) {
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  if (f.op == proto::Op::subs) {
+    using E = QueryPeersBySubscriptionOptionErr;
+    if (!allow(limits().subscribe, rates_.subs)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+    std::lock_guard l(user_->mu);
+    r.uids.assign(user_->subscriptions.begin(), user_->subscriptions.end());
+    return reply(r);
+  }
+  if (f.op == proto::Op::query) {
+    using E = QueryPeersOnlineStatusErr;
+    if (f.uids.empty() || f.uids.size() > kMaxQueryPeers) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+    for (auto& u : f.uids)
+      if (!valid_user_id(u)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+    if (!allow(limits().query, rates_.query)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+    r.uids = std::move(f.uids);
+    // A query answers online or offline; only subscriptions see UNREACHABLE.
+    for (auto& u : r.uids)
+      r.nums.push_back(core_.presence_of(app_, u) == PeerState::ONLINE ? 0 : static_cast<int64_t>(PeerState::OFFLINE));
+    return reply(r);
+  }
+  using E = PeerSubscriptionStatusErr;
+  bool subscribe = f.op == proto::Op::sub;
+  if (f.uids.empty() || f.uids.size() > kMaxSubscriptions) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  for (auto& u : f.uids)
+    if (!valid_user_id(u)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  if (!allow(limits().subscribe, subscribe ? rates_.sub : rates_.unsub)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  {
+    std::lock_guard l(user_->mu);
+    if (subscribe) {
+      std::size_t added = 0;
+      for (auto& u : f.uids) added += !user_->subscriptions.count(u);
+      if (user_->subscriptions.size() + added > kMaxSubscriptions) return reply(f.id, static_cast<int>(E::OVERFLOW));
+      for (auto& u : f.uids) user_->subscriptions.insert(u);
+    } else {
+      for (auto& u : f.uids) user_->subscriptions.erase(u);
+    }
+  }
+  for (auto& u : f.uids)
+    core_.watchers.with(Registry::key(app_, u), [&](std::set<std::string>& w) {
+      if (subscribe) w.insert(uid_);
+      else w.erase(uid_);
+    });
+  reply(f.id, static_cast<int>(E::OK));
+  if (subscribe) {
+    // The current state right after subscribing.
+    proto::Frame p;
+    p.op = proto::Op::presence;
+    for (auto& u : f.uids) {
+      p.uids.push_back(u);
+      p.nums.push_back(static_cast<int64_t>(core_.presence_of(app_, u)));
+    }
+    send_frame(p);
+  }
+}
+
+// ---- user attributes --------------------------------------------------------------------------
+
+void Conn::handle_user_attrs(proto::Frame& f) {
+  bool read = f.op == proto::Op::uattr_get;
+  if (!allow(read ? limits().user_attr_read : limits().user_attr_write, read ? rates_.uattr_r : rates_.uattr_w))
+    return reply(f.id, static_cast<int>(AttrErr::TOO_OFTEN));
+  if (read) {
+    if (!valid_user_id(f.uid)) return reply(f.id, static_cast<int>(AttrErr::INVALID_ARGUMENT));
+    if (auto e = check_keys(f.keys); e != AttrErr::OK) return reply(f.id, static_cast<int>(e));
+    auto u = core_.users.find(Registry::key(app_, f.uid));
+    if (!u) return reply(f.id, static_cast<int>(AttrErr::USER_NOT_FOUND));
+    proto::Frame r;
+    r.op = proto::Op::res;
+    r.id = f.id;
+    {
+      std::lock_guard l(u->mu);
+      if (u->ended) return reply(f.id, static_cast<int>(AttrErr::USER_NOT_FOUND));
+      if (f.keys.empty()) {
+        for (auto& [k, v] : u->attrs) r.attrs.push_back({k, v, {}, 0});
+      } else {
+        for (auto& k : f.keys)
+          if (auto it = u->attrs.find(k); it != u->attrs.end()) r.attrs.push_back({k, it->second, {}, 0});
+      }
+    }
+    return reply(r);
+  }
+  AttrErr e = AttrErr::OK;
+  if (f.op == proto::Op::uattr_set || f.op == proto::Op::uattr_add) e = check_pairs(f.attrs, true);
+  if (f.op == proto::Op::uattr_del) e = check_keys(f.keys);
+  if (e != AttrErr::OK) return reply(f.id, static_cast<int>(e));
+  {
+    std::lock_guard l(user_->mu);
+    auto next = f.op == proto::Op::uattr_set || f.op == proto::Op::uattr_clear ? std::map<std::string, std::string>{}
+                                                                                 : user_->attrs;
+    for (auto& a : f.attrs) next[a.key] = a.value;
+    for (auto& k : f.keys) next.erase(k);
+    if (!within(next, kMaxUserAttrBytes, [](const std::string& v) { return v.size(); }))
+      return reply(f.id, static_cast<int>(AttrErr::SIZE_OVERFLOW));
+    user_->attrs = std::move(next);
+  }
+  reply(f.id, static_cast<int>(AttrErr::OK));
+}
+
+// ---- channel attributes -----------------------------------------------------------------------
+
+void Conn::handle_channel_attrs(proto::Frame& f) {
+  bool read = f.op == proto::Op::cattr_get;
+  if (!valid_user_id(f.ch)) return reply(f.id, static_cast<int>(AttrErr::INVALID_ARGUMENT));
+  if (!allow(read ? limits().channel_attr_read : limits().channel_attr_write, read ? rates_.cattr_r : rates_.cattr_w))
+    return reply(f.id, static_cast<int>(AttrErr::TOO_OFTEN));
+  if (read) {
+    if (auto e = check_keys(f.keys); e != AttrErr::OK) return reply(f.id, static_cast<int>(e));
+    proto::Frame r;
+    r.op = proto::Op::res;
+    r.id = f.id;
+    if (auto ch = core_.channel(app_, f.ch, false)) {
+      std::lock_guard l(ch->mu);
+      if (f.keys.empty()) {
+        for (auto& [k, a] : ch->attrs) r.attrs.push_back(a);
+      } else {
+        for (auto& k : f.keys)
+          if (auto it = ch->attrs.find(k); it != ch->attrs.end()) r.attrs.push_back(it->second);
+      }
+    }
+    return reply(r);
+  }
+  AttrErr e = AttrErr::OK;
+  if (f.op == proto::Op::cattr_set || f.op == proto::Op::cattr_add) e = check_pairs(f.attrs, true);
+  if (f.op == proto::Op::cattr_del) e = check_keys(f.keys);
+  if (e != AttrErr::OK) return reply(f.id, static_cast<int>(e));
+  auto ch = core_.channel(app_, f.ch, true);
+  proto::Frame n;
+  n.op = proto::Op::cattrs;
+  n.ch = f.ch;
+  std::shared_ptr<const std::vector<std::string>> keys;
+  bool overflow = false;
+  {
+    std::lock_guard l(ch->mu);
+    auto next = f.op == proto::Op::cattr_set || f.op == proto::Op::cattr_clear ? std::map<std::string, proto::Attr>{}
+                                                                                 : ch->attrs;
+    int64_t ts = now_ms();
+    for (auto& a : f.attrs) next[a.key] = proto::Attr{a.key, a.value, uid_, ts};
+    for (auto& k : f.keys) next.erase(k);
+    overflow = !within(next, kMaxChannelAttrBytes, [](const proto::Attr& a) { return a.value.size(); });
+    if (!overflow) ch->attrs = std::move(next);
+    if (ch->members.empty()) ch->empty_since = Clock::now();
+    for (auto& [k, a] : ch->attrs) n.attrs.push_back(a);
+    keys = ch->member_keys;
+  }
+  if (overflow) return reply(f.id, static_cast<int>(AttrErr::SIZE_OVERFLOW));
+  reply(f.id, static_cast<int>(AttrErr::OK));
+  if (f.notify) {
+    bool binary = false;
+    auto frame = std::make_shared<const std::string>(proto::encode(n, binary));
+    core_.broadcast(*ch, keys, frame, binary, {});
+  }
+}
+
+// ---- invitations ------------------------------------------------------------------------------
+
+void Conn::handle_invitation(proto::Frame& f) {
+  using E = InvitationApiCallErr;
+  if (!valid_user_id(f.to) || f.content.size() > kMaxInvitationText || f.response.size() > kMaxInvitationText ||
+      (!f.ch.empty() && !valid_user_id(f.ch)))
+    return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  auto now = Clock::now();
+  bool caller_side = f.op == proto::Op::inv_send || f.op == proto::Op::inv_cancel;
+  std::string k = app_ + '\n' + (caller_side ? uid_ : f.to) + '\n' + std::to_string(f.mid);
+  proto::Frame e;
+  e.op = proto::Op::inv;
+  e.mid = f.mid;
+  std::string target;  // who gets `e`
+  {
+    std::lock_guard l(core_.inv_mu);
+    auto it = core_.invitations.find(k);
+    switch (f.op) {
+      case proto::Op::inv_send: {
+        if (it != core_.invitations.end()) return reply(f.id, static_cast<int>(E::ALREADY_SENT));
+        Invitation inv;
+        inv.app = app_;
+        inv.caller = uid_;
+        inv.callee = f.to;
+        inv.content = f.content;
+        inv.channel = f.ch;
+        inv.id = f.mid;
+        bool online = core_.registry.find(Registry::key(app_, f.to)) != nullptr;
+        inv.stage = online ? Invitation::Stage::delivered : Invitation::Stage::waiting_online;
+        inv.deadline = now + std::chrono::milliseconds(online ? core_.cfg.invitation_ack_ms : core_.cfg.invitation_offline_ms);
+        core_.invitations.emplace(k, inv);
+        if (online) {
+          e.code = inv_event::INCOMING;
+          e.from = uid_;
+          e.content = f.content;
+          e.ch = f.ch;
+          target = f.to;
+        }
+        break;
+      }
+      case proto::Op::inv_cancel: {
+        if (it == core_.invitations.end()) return reply(f.id, static_cast<int>(E::ALREADY_END));
+        if (it->second.stage != Invitation::Stage::waiting_online) {
+          e.code = inv_event::CANCELED;
+          e.from = uid_;
+          target = it->second.callee;
+        }
+        core_.invitations.erase(it);
+        break;
+      }
+      case proto::Op::inv_accept:
+      case proto::Op::inv_refuse: {
+        if (it == core_.invitations.end() || it->second.callee != uid_) return reply(f.id, static_cast<int>(E::ALREADY_END));
+        if (it->second.stage != Invitation::Stage::acknowledged) return reply(f.id, static_cast<int>(E::NOT_STARTED));
+        e.code = f.op == proto::Op::inv_accept ? inv_event::ACCEPTED : inv_event::REFUSED;
+        e.from = uid_;
+        e.response = f.response;
+        target = it->second.caller;
+        core_.invitations.erase(it);
+        break;
+      }
+      default: break;
+    }
+  }
+  bool delivered = true;
+  if (!target.empty()) {
+    bool binary = false;
+    auto frame = std::make_shared<const std::string>(proto::encode(e, binary));
+    auto c = core_.registry.find(Registry::key(app_, target));
+    delivered = c != nullptr;
+    if (c) c->send_shared(frame, binary);
+  }
+  if (f.op == proto::Op::inv_accept && !delivered) {
+    // The caller is gone: the accept cannot reach it.
+    reply(f.id, 0);
+    proto::Frame fail;
+    fail.op = proto::Op::inv;
+    fail.code = inv_event::FAILED;
+    fail.from = f.to;
+    fail.mid = f.mid;
+    fail.reason = static_cast<int>(RemoteInvitationErr::ACCEPT_FAILURE);
+    return send_frame(fail);
+  }
+  reply(f.id, 0);
+  if (f.op == proto::Op::inv_accept) {
+    proto::Frame done;
+    done.op = proto::Op::inv;
+    done.code = inv_event::ANSWER_DELIVERED;
+    done.from = f.to;
+    done.mid = f.mid;
+    send_frame(done);
+  }
+}
+
+// The callee's SDK has the invitation.
+void Conn::handle_inv_ack(proto::Frame& f) {
+  std::string k = app_ + '\n' + f.to + '\n' + std::to_string(f.mid);
+  {
+    std::lock_guard l(core_.inv_mu);
+    auto it = core_.invitations.find(k);
+    if (it == core_.invitations.end() || it->second.callee != uid_ || it->second.stage != Invitation::Stage::delivered)
+      return;
+    it->second.stage = Invitation::Stage::acknowledged;
+    it->second.deadline = Clock::now() + std::chrono::milliseconds(core_.cfg.invitation_expire_ms);
+  }
+  proto::Frame e;
+  e.op = proto::Op::inv;
+  e.code = inv_event::RECEIVED_BY_PEER;
+  e.from = uid_;
+  e.mid = f.mid;
+  bool binary = false;
+  core_.send_to(Registry::key(app_, f.to), std::make_shared<const std::string>(proto::encode(e, binary)), binary);
 }
 
 // ---- delivery ---------------------------------------------------------------------------------
@@ -299,6 +901,8 @@ void Conn::reply(int64_t id, int code) {
   send_frame(r);
 }
 
+void Conn::reply(proto::Frame& r) { send_frame(r); }
+
 void Conn::reply_login_ok(int64_t id) {
   proto::Frame r;
   r.op = proto::Op::res;
@@ -327,6 +931,7 @@ void Conn::rearm_timer() {
   Clock::time_point next = Clock::time_point::max();
   if (!logged_in_ && key_.empty()) next = login_deadline_;
   if (!pending_order_.empty()) next = std::min(next, pending_order_.front().first);
+  if (logged_in_) next = std::min({next, token_warn_at_, token_expire_at_});
   if (next == Clock::time_point::max()) {
     timer_.cancel();
     return;
@@ -344,6 +949,18 @@ void Conn::on_timer() {
   if (!logged_in_ && key_.empty() && now >= login_deadline_) {
     close(close_code::LOGIN_TIMEOUT, "no login");
     return;
+  }
+  if (logged_in_ && now >= token_expire_at_) {
+    RTM_LOG(info, "session", "token of '" << uid_ << "' expired");
+    token_expire_at_ = token_warn_at_ = Clock::time_point::max();
+    kick(static_cast<int>(ConnectionChangeReason::TOKEN_EXPIRED));
+    return;
+  }
+  if (logged_in_ && now >= token_warn_at_) {
+    token_warn_at_ = Clock::time_point::max();
+    proto::Frame w;
+    w.op = proto::Op::token_will_expire;
+    send_frame(w);
   }
   while (!pending_order_.empty() && pending_order_.front().first <= now) {
     int64_t id = pending_order_.front().second;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,21 +18,58 @@
 #include "core/protocol/codec.hpp"
 #include "core/server/config.hpp"
 #include "core/server/registry.hpp"
+#include "core/server/state.hpp"
 #include "core/server/store.hpp"
 
 namespace rtm::server {
 
+using Frame = std::shared_ptr<const std::string>;
+
 struct ServerCore {
   ServerConfig cfg;
   std::unordered_map<std::string, AppConfig> apps;  // empty: any app, no token
-  Registry registry;
+  Registry registry;                                // (app, uid) -> attached connection
   std::unique_ptr<OfflineStore> store;
   std::string version = "rtmd/0.1.0";
+
+  ShardedMap<std::shared_ptr<UserRecord>> users;    // (app, uid) -> session state, also during grace
+  ShardedMap<std::shared_ptr<Channel>> channels;    // (app, channel) -> channel
+  ShardedMap<std::set<std::string>> watchers;       // (app, uid) -> uids subscribed to its presence
+
+  std::mutex inv_mu;
+  std::map<std::string, Invitation> invitations;    // app \n caller \n id
+
+  std::mutex login_mu;
+  std::unordered_map<std::string, RateWindow> login_rates;
+
+  std::mutex dirty_mu;
+  std::vector<std::weak_ptr<Channel>> dirty_channels;  // member count changed
+  std::mutex grace_mu;
+  std::vector<std::weak_ptr<UserRecord>> in_grace;
+  Clock::time_point last_scan{};
+
+  // Sends an encoded frame to the connection of (app, uid), if one is attached.
+  void send_to(const std::string& key, const Frame& frame, bool binary);
+  // Sends a channel-scoped frame to every member except `except_uid`.
+  void broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
+                 bool binary, const std::string& except_key);
+  void notify_presence(const std::string& app, const std::string& uid, PeerState state);
+  PeerState presence_of(const std::string& app, const std::string& uid);
+  std::shared_ptr<Channel> channel(const std::string& app, const std::string& id, bool create);
+  // Removes `uid` from a channel, announcing it to the others.
+  void leave_channel(const std::string& app, const std::string& uid, const std::string& ch_id);
+  // Ends a user session: leaves its channels, drops its subscriptions and attributes.
+  void end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline);
+  void mark_count_dirty(const std::shared_ptr<Channel>& ch);
+  // Periodic work: grace expiry, member counts, invitation deadlines, empty channels.
+  void housekeeping();
+  void invitation_failed(const Invitation& inv, int caller_reason, int callee_reason);
+  void deliver_pending_invitations(const std::string& app, const std::string& callee);
 };
 
 // A peer message on its way to one receiver. The encoded frame is immutable and shared.
 struct Delivery {
-  std::shared_ptr<const std::string> frame;
+  Frame frame;
   bool binary = false;
   std::weak_ptr<Conn> sender;
   int64_t req_id = 0;
@@ -41,8 +79,6 @@ struct Delivery {
 
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
-  using Clock = std::chrono::steady_clock;
-
   Conn(ServerCore& core, boost::asio::any_io_executor strand);
   virtual ~Conn();
   Conn(const Conn&) = delete;
@@ -50,6 +86,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // Thread-safe entry points.
   void deliver(std::shared_ptr<Delivery> d);
+  void deliver_channel(const std::string& ch, Frame frame, bool binary);
+  void send_shared(Frame frame, bool binary);
   void complete(int64_t req_id, int code);
   void kick(int reason);
   void shutdown();
@@ -62,7 +100,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void on_closed();
 
   // Implemented by the transport, called on the strand.
-  virtual void write(std::shared_ptr<const std::string> data, bool binary) = 0;
+  virtual void write(Frame data, bool binary) = 0;
   virtual void close(uint16_t code, std::string_view reason) = 0;
 
   ServerCore& core_;
@@ -74,7 +112,20 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void handle_renew(proto::Frame& f);
   void handle_peer(proto::Frame& f);
   void handle_ack(proto::Frame& f);
+  void handle_join(proto::Frame& f);
+  void handle_leave(proto::Frame& f);
+  void handle_cmsg(proto::Frame& f);
+  void handle_members(proto::Frame& f);
+  void handle_count(proto::Frame& f);
+  void handle_presence(proto::Frame& f);
+  void handle_user_attrs(proto::Frame& f);
+  void handle_channel_attrs(proto::Frame& f);
+  void handle_invitation(proto::Frame& f);
+  void handle_inv_ack(proto::Frame& f);
+  bool allow(const Rate& r, RateWindow& w);
+  const RateLimits& limits() const;
   void reply(int64_t id, int code);
+  void reply(proto::Frame& r);
   void reply_login_ok(int64_t id);
   void protocol_error(int64_t id, int code, std::string_view detail);
   void send_frame(const proto::Frame& f);
@@ -82,6 +133,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void resolve(Delivery& d);
   void fail_undelivered(Delivery& d);
   void fetch_offline();
+  void set_token_expiry(uint32_t expires_at);
   void rearm_timer();
   void on_timer();
 
@@ -89,9 +141,16 @@ class Conn : public std::enable_shared_from_this<Conn> {
   Clock::time_point login_deadline_;
   bool logged_in_ = false;
   bool closed_ = false;
+  bool ended_ = false;  // logout or kick: the session does not enter the grace period
   std::string app_;
   std::string uid_;
   std::string key_;
+  std::shared_ptr<UserRecord> user_;
+  std::set<std::string> joined_here_;  // channels joined (or rejoined) on this connection
+
+  // Token lifetime (007 tokens of apps with a certificate).
+  Clock::time_point token_warn_at_ = Clock::time_point::max();
+  Clock::time_point token_expire_at_ = Clock::time_point::max();
 
   // Requests this connection sent that wait for a receiver's ack: id -> deadline order.
   std::unordered_set<int64_t> pending_ids_;
@@ -102,6 +161,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
   uint64_t msgs_written_ = 0;
   uint64_t msgs_acked_ = 0;
   std::unordered_set<int64_t> offline_seen_;  // store rows already written on this connection
+
+  struct Rates {
+    RateWindow renew, messages, join, members, count, query, sub, unsub, subs, uattr_w, uattr_r, cattr_w, cattr_r;
+    std::unordered_map<std::string, RateWindow> join_same;
+  } rates_;
 };
 
 }  // namespace rtm::server

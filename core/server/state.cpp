@@ -1,0 +1,299 @@
+#include <algorithm>
+
+#include "core/common/log.hpp"
+#include "core/server/service.hpp"
+
+namespace rtm::server {
+
+void Channel::rebuild_keys() {
+  auto keys = std::make_shared<std::vector<std::string>>();
+  keys->reserve(members.size());
+  for (auto& [uid, order] : members) keys->push_back(Registry::key(app, uid));
+  member_keys = std::move(keys);
+}
+
+bool RateWindow::allow(const Rate& r, Clock::time_point now) {
+  if (r.count == 0) return true;
+  auto window = std::chrono::milliseconds(r.window_ms);
+  while (!hits_.empty() && now - hits_.front() >= window) hits_.pop_front();
+  if (hits_.size() >= r.count) return false;
+  hits_.push_back(now);
+  return true;
+}
+
+namespace {
+Frame encode_shared(const proto::Frame& f, bool& binary) {
+  return std::make_shared<const std::string>(proto::encode(f, binary));
+}
+}  // namespace
+
+void ServerCore::send_to(const std::string& key, const Frame& frame, bool binary) {
+  if (auto c = registry.find(key)) c->send_shared(frame, binary);
+}
+
+void ServerCore::broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
+                           bool binary, const std::string& except_key) {
+  for (auto& k : *keys) {
+    if (k == except_key) continue;
+    if (auto c = registry.find(k)) c->deliver_channel(ch.id, frame, binary);
+  }
+}
+
+PeerState ServerCore::presence_of(const std::string& app, const std::string& uid) {
+  auto key = Registry::key(app, uid);
+  if (registry.find(key)) return PeerState::ONLINE;
+  if (auto u = users.find(key)) {
+    std::lock_guard l(u->mu);
+    if (!u->ended) return u->attached ? PeerState::ONLINE : PeerState::UNREACHABLE;
+  }
+  return PeerState::OFFLINE;
+}
+
+void ServerCore::notify_presence(const std::string& app, const std::string& uid, PeerState state) {
+  std::vector<std::string> who;
+  watchers.with(Registry::key(app, uid), [&](std::set<std::string>& w) { who.assign(w.begin(), w.end()); });
+  if (who.empty()) return;
+  proto::Frame p;
+  p.op = proto::Op::presence;
+  p.uids = {uid};
+  p.nums = {static_cast<int64_t>(state)};
+  bool binary = false;
+  auto frame = encode_shared(p, binary);
+  for (auto& w : who) send_to(Registry::key(app, w), frame, binary);
+}
+
+std::shared_ptr<Channel> ServerCore::channel(const std::string& app, const std::string& id, bool create) {
+  auto key = Registry::key(app, id);
+  if (!create) return channels.find(key);
+  return channels.with(key, [&](std::shared_ptr<Channel>& slot) {
+    if (!slot) {
+      slot = std::make_shared<Channel>();
+      slot->app = app;
+      slot->id = id;
+      slot->key = key;
+    }
+    return slot;
+  });
+}
+
+void ServerCore::mark_count_dirty(const std::shared_ptr<Channel>& ch) {
+  // Called with ch->mu held.
+  if (ch->count_dirty) return;
+  ch->count_dirty = true;
+  std::lock_guard l(dirty_mu);
+  dirty_channels.push_back(ch);
+}
+
+void ServerCore::leave_channel(const std::string& app, const std::string& uid, const std::string& ch_id) {
+  auto ch = channel(app, ch_id, false);
+  if (!ch) return;
+  std::shared_ptr<const std::vector<std::string>> keys;
+  bool announce = false;
+  {
+    std::lock_guard l(ch->mu);
+    if (!ch->members.erase(uid)) return;
+    announce = ch->members.size() < cfg.member_events_max;
+    ch->rebuild_keys();
+    keys = ch->member_keys;
+    mark_count_dirty(ch);
+    if (ch->members.empty()) ch->empty_since = Clock::now();
+  }
+  if (announce) {
+    proto::Frame m;
+    m.op = proto::Op::member;
+    m.ch = ch_id;
+    m.uid = uid;
+    m.joined = false;
+    bool binary = false;
+    broadcast(*ch, keys, encode_shared(m, binary), binary, {});
+  }
+  channels.erase_if(ch->key, [&](const std::shared_ptr<Channel>& c) {
+    std::lock_guard l(c->mu);
+    return c->members.empty() && c->attrs.empty();
+  });
+}
+
+void ServerCore::end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline) {
+  std::set<std::string> chans, subs;
+  {
+    std::lock_guard l(u->mu);
+    if (u->ended) return;
+    u->ended = true;
+    chans.swap(u->channels);
+    subs.swap(u->subscriptions);
+    u->attrs.clear();
+  }
+  users.erase_if(u->key, [&](const std::shared_ptr<UserRecord>& cur) { return cur == u; });
+  for (auto& ch : chans) leave_channel(u->app, u->uid, ch);
+  for (auto& s : subs)
+    watchers.with(Registry::key(u->app, s), [&](std::set<std::string>& w) { w.erase(u->uid); });
+  if (announce_offline) notify_presence(u->app, u->uid, PeerState::OFFLINE);
+  // Invitations this user sent end with it.
+  std::vector<Invitation> gone;
+  {
+    std::lock_guard l(inv_mu);
+    for (auto it = invitations.begin(); it != invitations.end();) {
+      if (it->second.app == u->app && it->second.caller == u->uid) {
+        gone.push_back(it->second);
+        it = invitations.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& inv : gone) {
+    if (inv.stage == Invitation::Stage::waiting_online) continue;
+    proto::Frame e;
+    e.op = proto::Op::inv;
+    e.code = inv_event::CANCELED;
+    e.from = inv.caller;
+    e.mid = inv.id;
+    bool binary = false;
+    send_to(Registry::key(inv.app, inv.callee), encode_shared(e, binary), binary);
+  }
+}
+
+void ServerCore::invitation_failed(const Invitation& inv, int caller_reason, int callee_reason) {
+  proto::Frame e;
+  e.op = proto::Op::inv;
+  e.code = inv_event::FAILED;
+  e.mid = inv.id;
+  bool binary = false;
+  if (caller_reason >= 0) {
+    e.from = inv.callee;
+    e.reason = caller_reason;
+    send_to(Registry::key(inv.app, inv.caller), encode_shared(e, binary), binary);
+  }
+  if (callee_reason >= 0) {
+    e.from = inv.caller;
+    e.reason = callee_reason;
+    send_to(Registry::key(inv.app, inv.callee), encode_shared(e, binary), binary);
+  }
+}
+
+void ServerCore::deliver_pending_invitations(const std::string& app, const std::string& callee) {
+  std::vector<Invitation> ready;
+  auto now = Clock::now();
+  {
+    std::lock_guard l(inv_mu);
+    for (auto& [k, inv] : invitations) {
+      if (inv.app != app || inv.callee != callee || inv.stage != Invitation::Stage::waiting_online) continue;
+      inv.stage = Invitation::Stage::delivered;
+      inv.deadline = now + std::chrono::milliseconds(cfg.invitation_ack_ms);
+      ready.push_back(inv);
+    }
+  }
+  for (auto& inv : ready) {
+    proto::Frame e;
+    e.op = proto::Op::inv;
+    e.code = inv_event::INCOMING;
+    e.from = inv.caller;
+    e.mid = inv.id;
+    e.content = inv.content;
+    e.ch = inv.channel;
+    bool binary = false;
+    send_to(Registry::key(app, callee), encode_shared(e, binary), binary);
+  }
+}
+
+void ServerCore::housekeeping() {
+  auto now = Clock::now();
+
+  // Sessions whose grace period ran out.
+  std::vector<std::shared_ptr<UserRecord>> expired;
+  {
+    std::lock_guard l(grace_mu);
+    for (auto it = in_grace.begin(); it != in_grace.end();) {
+      auto u = it->lock();
+      bool drop = !u;
+      if (u) {
+        std::lock_guard ul(u->mu);
+        if (u->ended || u->attached) drop = true;
+        else if (now >= u->grace_deadline) { expired.push_back(u); drop = true; }
+      }
+      it = drop ? in_grace.erase(it) : it + 1;
+    }
+  }
+  for (auto& u : expired) end_user(u, true);
+
+  // Member counts, at most once per interval per channel.
+  std::vector<std::shared_ptr<Channel>> due;
+  {
+    std::lock_guard l(dirty_mu);
+    for (auto it = dirty_channels.begin(); it != dirty_channels.end();) {
+      auto ch = it->lock();
+      if (!ch) { it = dirty_channels.erase(it); continue; }
+      std::lock_guard cl(ch->mu);
+      if (now - ch->count_sent >= std::chrono::milliseconds(cfg.member_count_interval_ms)) {
+        ch->count_dirty = false;
+        ch->count_sent = now;
+        due.push_back(ch);
+        it = dirty_channels.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& ch : due) {
+    proto::Frame m;
+    m.op = proto::Op::mcount;
+    m.ch = ch->id;
+    std::shared_ptr<const std::vector<std::string>> keys;
+    {
+      std::lock_guard l(ch->mu);
+      m.count = static_cast<int64_t>(ch->members.size());
+      keys = ch->member_keys;
+    }
+    bool binary = false;
+    broadcast(*ch, keys, encode_shared(m, binary), binary, {});
+  }
+
+  // Invitation deadlines.
+  std::vector<Invitation> failed;
+  {
+    std::lock_guard l(inv_mu);
+    for (auto it = invitations.begin(); it != invitations.end();) {
+      if (now >= it->second.deadline) {
+        failed.push_back(std::move(it->second));
+        it = invitations.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& inv : failed) {
+    switch (inv.stage) {
+      case Invitation::Stage::waiting_online:
+        invitation_failed(inv, static_cast<int>(LocalInvitationErr::PEER_OFFLINE), -1);
+        break;
+      case Invitation::Stage::delivered:
+        invitation_failed(inv, static_cast<int>(LocalInvitationErr::PEER_NO_RESPONSE), -1);
+        break;
+      case Invitation::Stage::acknowledged:
+        invitation_failed(inv, static_cast<int>(LocalInvitationErr::INVITATION_EXPIRE),
+                          static_cast<int>(RemoteInvitationErr::INVITATION_EXPIRE));
+        break;
+    }
+  }
+
+  // Attributes of channels that stayed empty, and old login rate entries (once a second).
+  if (now - last_scan < std::chrono::seconds(1)) return;
+  last_scan = now;
+  std::vector<std::string> stale;
+  channels.for_each([&](const std::string& k, const std::shared_ptr<Channel>& ch) {
+    std::lock_guard l(ch->mu);
+    if (ch->members.empty() && now - ch->empty_since >= std::chrono::milliseconds(cfg.channel_attr_ttl_ms))
+      stale.push_back(k);
+  });
+  for (auto& k : stale)
+    channels.erase_if(k, [&](const std::shared_ptr<Channel>& ch) {
+      std::lock_guard l(ch->mu);
+      return ch->members.empty();
+    });
+  {
+    std::lock_guard l(login_mu);
+    if (login_rates.size() > 10000) login_rates.clear();
+  }
+}
+
+}  // namespace rtm::server
