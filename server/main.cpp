@@ -28,6 +28,7 @@ options:
   --data-dir DIR         where the offline store and generated files live (default ./rtmd-data)
   --threads N            I/O threads (default: the number of cores)
   --log-level LEVEL      trace, debug, info, warn, error, off (default info)
+  --no-rate-limits       turn every per-client rate limit off (load tests)
   --help
 )";
 
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
       } else if (a == "--data-dir") cfg.data_dir = next();
       else if (a == "--threads") cfg.io_threads = static_cast<unsigned>(std::stoul(next()));
       else if (a == "--log-level") cfg.log_level = next();
+      else if (a == "--no-rate-limits") rtm::server::disable_rate_limits(cfg.rate);
       else throw std::runtime_error("unknown option " + a + " (see --help)");
     }
     rtm::log::Level level;

@@ -6,11 +6,14 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/client/dispatcher.hpp"
@@ -27,16 +30,30 @@ using Clock = std::chrono::steady_clock;
 using State = ConnectionState;
 using Reason = ConnectionChangeReason;
 
+namespace {
+constexpr std::size_t kMaxInvitationText = 8 * 1024;
+constexpr std::size_t kMaxChannels = 20;
+}  // namespace
+
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  // A request that waits for its `res`.
+  // A request that waits for its `res`. `done` runs on the network thread with the result code and
+  // the `res` frame (null when the request timed out or failed locally).
   struct Request {
-    proto::Op op;
-    int64_t message_id = 0;        // peer messages
-    std::string token;             // renew
+    proto::Op op = proto::Op::unknown;
     std::shared_ptr<const std::string> frame;
     bool binary = false;
     Clock::time_point deadline;
-    bool sent = false;             // written on the current connection
+    int timeout_code = 1;
+    int failure_code = 1;
+    bool sent = false;  // written on the current connection
+    std::function<void(int code, proto::Frame* res)> done;
+  };
+
+  struct ChannelState {
+    ChannelEventHandler* handler = nullptr;
+    bool joined = false;     // network thread
+    bool joining = false;    // network thread
+    uint64_t last_seq = 0;   // network thread: the newest channel message delivered
   };
 
   ClientConfig cfg;
@@ -57,14 +74,18 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::atomic<int64_t> next_id{1};
   uint64_t mid_prefix = 0;
   std::atomic<uint32_t> mid_counter{0};
+  std::mutex chan_mu;
+  std::map<std::string, std::shared_ptr<ChannelState>> channels;  // live Channel objects
 
   // Network-thread state.
   std::string token;
   std::shared_ptr<Transport> transport;
   uint64_t generation = 0;         // ignores events of replaced transports
   bool session_open = false;       // login answered OK on the current transport
+  bool ever_logged_in = false;     // since login(): reconnects resume the session
   int64_t login_req = 0;
   int kicked_reason = 0;
+  bool token_expired_wait = false; // reconnecting, waiting for renew_token
   Clock::time_point login_deadline;
   unsigned attempts = 0;
   net::steady_timer retry_timer{ioc};
@@ -74,6 +95,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   uint64_t received = 0;                   // msg frames on the current transport
   std::unordered_set<std::string> seen;    // (sender, message id) recently delivered
   std::deque<std::string> seen_order;
+  std::map<std::string, std::string> local_attrs;  // restored after a reconnect
+  std::set<std::string> subscriptions;             // restored after a reconnect
+  std::map<int64_t, LocalInvitationPtr> local_invitations;
+  std::map<std::string, RemoteInvitationPtr> remote_invitations;  // caller \n id
   std::mt19937_64 rng{std::random_device{}()};
 
   Impl(ClientConfig c, EventHandler* h)
@@ -98,11 +123,26 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     transport.reset();
   }
 
+  int64_t new_message_id() { return static_cast<int64_t>(mid_prefix | mid_counter.fetch_add(1)); }
+
   // ---- helpers (network thread) ---------------------------------------------------------------
 
   template <class F>
   void emit(F&& f) {
     dispatcher.post([h = handler, f = std::forward<F>(f)]() mutable { f(*h); });
+  }
+
+  std::shared_ptr<ChannelState> channel_state(const std::string& id) {
+    std::lock_guard l(chan_mu);
+    auto it = channels.find(id);
+    return it == channels.end() ? nullptr : it->second;
+  }
+
+  template <class F>
+  void emit_channel(const std::string& id, F&& f) {
+    auto cs = channel_state(id);
+    if (!cs || !cs->handler) return;
+    dispatcher.post([cs, f = std::forward<F>(f)]() mutable { f(*cs->handler); });
   }
 
   void set_state(State s, Reason r) {
@@ -171,6 +211,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     token = std::move(tok);
     kicked_reason = 0;
     attempts = 0;
+    ever_logged_in = false;
+    token_expired_wait = false;
     login_deadline = Clock::now() + std::chrono::milliseconds(cfg.login_timeout_ms);
     set_state(State::CONNECTING, Reason::LOGIN);
     open_transport();
@@ -185,6 +227,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.uid = user_id();
     f.token = token;
     f.sdk = "rtmkit-cpp/0.1.0";
+    f.resume = ever_logged_in;
     send_frame(f);
   }
 
@@ -194,23 +237,70 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (code == 0) {
       session_open = true;
       attempts = 0;
+      bool resumed = ever_logged_in;
+      ever_logged_in = true;
       set_state(State::CONNECTED, Reason::LOGIN_SUCCESS);
       if (s == State::CONNECTING) emit([](EventHandler& h) { h.on_login_success(); });
+      if (resumed) restore_session();
       flush_requests();
       return;
     }
     drop_transport();
     if (s == State::CONNECTING) {
-      fail_all_requests(PeerMessageErr::FAILURE);
+      fail_all_requests();
       set_state(State::DISCONNECTED, Reason::LOGIN_FAILURE);
       emit([code](EventHandler& h) { h.on_login_failure(static_cast<LoginErr>(code)); });
     } else if (code == static_cast<int>(LoginErr::TOKEN_EXPIRED)) {
-      // While reconnecting: wait for renewToken().
+      // While reconnecting: wait for renew_token().
+      token_expired_wait = true;
+      retry_timer.cancel();
       emit([](EventHandler& h) { h.on_token_expired(); });
+    } else if (code == static_cast<int>(LoginErr::TOO_OFTEN)) {
+      schedule_retry();
     } else {
-      fail_all_requests(PeerMessageErr::FAILURE);
-      set_state(State::ABORTED, Reason::LOGIN_FAILURE);
+      abort_session(Reason::LOGIN_FAILURE);
     }
+  }
+
+  // After a reconnect: rejoin channels (asking for what was missed), and make sure the server has
+  // this client's attributes and subscriptions, before any request queued meanwhile is sent.
+  void restore_session() {
+    std::vector<std::pair<std::string, std::shared_ptr<ChannelState>>> joined;
+    {
+      std::lock_guard l(chan_mu);
+      for (auto& [id, cs] : channels)
+        if (cs->joined) joined.emplace_back(id, cs);
+    }
+    for (auto& [id, cs] : joined) {
+      proto::Frame f;
+      f.op = proto::Op::join;
+      f.ch = id;
+      f.since = cs->last_seq;
+      internal_request(f, [](int, proto::Frame*) {});
+    }
+    if (!local_attrs.empty()) {
+      proto::Frame f;
+      f.op = proto::Op::uattr_set;
+      for (auto& [k, v] : local_attrs) f.attrs.push_back({k, v, {}, 0});
+      internal_request(f, [](int, proto::Frame*) {});
+    }
+    if (!subscriptions.empty()) {
+      proto::Frame f;
+      f.op = proto::Op::sub;
+      f.uids.assign(subscriptions.begin(), subscriptions.end());
+      internal_request(f, [](int, proto::Frame*) {});
+    }
+  }
+
+  void internal_request(proto::Frame& f, std::function<void(int, proto::Frame*)> done) {
+    f.id = next_id++;
+    Request r;
+    r.op = f.op;
+    r.frame = std::make_shared<const std::string>(proto::encode(f, r.binary));
+    r.deadline = Clock::now() + std::chrono::milliseconds(cfg.request_timeout_ms);
+    r.done = std::move(done);
+    outbound_bytes += r.frame->size();
+    add_request(f.id, std::move(r));
   }
 
   void on_closed(int code, std::string detail) {
@@ -221,17 +311,49 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     int kick = kicked_reason;
     if (!kick && code == close_code::REMOTE_LOGIN) kick = static_cast<int>(Reason::REMOTE_LOGIN);
     if (!kick && code == close_code::BANNED) kick = static_cast<int>(Reason::BANNED_BY_SERVER);
+    if (!kick && code == close_code::TOKEN_EXPIRED) kick = static_cast<int>(Reason::TOKEN_EXPIRED);
     if (kick && (s == State::CONNECTED || s == State::RECONNECTING)) {
-      fail_all_requests(PeerMessageErr::FAILURE);
-      set_state(State::ABORTED, static_cast<Reason>(kick));
+      if (kick == static_cast<int>(Reason::TOKEN_EXPIRED)) emit([](EventHandler& h) { h.on_token_expired(); });
+      abort_session(static_cast<Reason>(kick));
       return;
     }
     if (s == State::CONNECTED) {
       set_state(State::RECONNECTING, Reason::INTERRUPTED);
       schedule_retry();
     } else if (s == State::CONNECTING || s == State::RECONNECTING) {
-      schedule_retry();
+      if (!token_expired_wait) schedule_retry();
     }
+  }
+
+  void abort_session(Reason why) {
+    drop_transport();
+    retry_timer.cancel();
+    fail_all_requests();
+    forget_session();
+    set_state(State::ABORTED, why);
+  }
+
+  // The session is over: channels are left, local caches and invitations dropped.
+  void forget_session() {
+    std::vector<std::pair<std::string, std::shared_ptr<ChannelState>>> left;
+    {
+      std::lock_guard l(chan_mu);
+      for (auto& [id, cs] : channels)
+        if (cs->joined || cs->joining) left.emplace_back(id, cs);
+    }
+    for (auto& [id, cs] : left) {
+      cs->joined = cs->joining = false;
+      cs->last_seq = 0;
+    }
+    local_attrs.clear();
+    subscriptions.clear();
+    for (auto& [id, inv] : local_invitations) {
+      std::lock_guard l(inv->mu_);
+      if (inv->state_ == LocalInvitationState::SENT_TO_REMOTE || inv->state_ == LocalInvitationState::RECEIVED_BY_REMOTE)
+        inv->state_ = LocalInvitationState::FAILURE;
+    }
+    local_invitations.clear();
+    remote_invitations.clear();
   }
 
   void schedule_retry() {
@@ -260,7 +382,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void login_timed_out() {
     drop_transport();
     retry_timer.cancel();
-    fail_all_requests(PeerMessageErr::FAILURE);
+    fail_all_requests();
     set_state(State::DISCONNECTED, Reason::LOGIN_TIMEOUT);
     emit([](EventHandler& h) { h.on_login_failure(LoginErr::TIMEOUT); });
   }
@@ -281,7 +403,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     }
     retry_timer.cancel();
     session_open = false;
-    fail_all_requests(PeerMessageErr::FAILURE);
+    token_expired_wait = false;
+    fail_all_requests();
+    forget_session();
     set_state(State::DISCONNECTED, Reason::LOGOUT);
     emit([](EventHandler& h) { h.on_logout(LogoutErr::OK); });
   }
@@ -307,27 +431,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     }
   }
 
-  void finish_request(std::map<int64_t, Request>::iterator it, int code) {
+  void finish_request(std::map<int64_t, Request>::iterator it, int code, proto::Frame* res) {
     Request r = std::move(it->second);
     requests.erase(it);
     outbound_bytes -= r.frame->size();
-    if (r.op == proto::Op::peer) {
-      emit([mid = r.message_id, code](EventHandler& h) {
-        h.on_send_message_result(mid, static_cast<PeerMessageErr>(code));
-      });
-    } else if (r.op == proto::Op::renew) {
-      if (code == 0) token = r.token;
-      emit([tok = std::move(r.token), code](EventHandler& h) {
-        h.on_renew_token_result(tok, static_cast<RenewTokenErr>(code));
-      });
-    }
+    if (r.done) r.done(code, res);
   }
 
-  void fail_all_requests(PeerMessageErr code) {
+  void fail_all_requests() {
     while (!requests.empty()) {
       auto it = requests.begin();
-      int c = it->second.op == proto::Op::renew ? static_cast<int>(RenewTokenErr::FAILURE) : static_cast<int>(code);
-      finish_request(it, c);
+      finish_request(it, it->second.failure_code, nullptr);
     }
   }
 
@@ -347,7 +461,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     auto now = Clock::now();
     for (auto it = requests.begin(); it != requests.end();) {
       auto next = std::next(it);
-      if (it->second.deadline <= now) finish_request(it, static_cast<int>(PeerMessageErr::SENT_TIMEOUT));
+      if (it->second.deadline <= now) finish_request(it, it->second.timeout_code, nullptr);
       it = next;
     }
     if (state.load() == State::CONNECTING && !session_open && now >= login_deadline) return login_timed_out();
@@ -366,19 +480,64 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       case proto::Op::res: {
         if (f.id == login_req && login_req) return on_login_result(f.code);
         auto it = requests.find(f.id);
-        if (it != requests.end()) finish_request(it, f.code);
+        if (it != requests.end()) finish_request(it, f.code, &f);
         break;
       }
       case proto::Op::msg: on_msg(f); break;
+      case proto::Op::cmsg: on_channel_msg(f); break;
       case proto::Op::kick: kicked_reason = f.reason; break;
+      case proto::Op::member: {
+        bool joined = f.joined;
+        emit_channel(f.ch, [uid = std::move(f.uid), joined](ChannelEventHandler& h) {
+          if (joined) h.on_member_joined(uid);
+          else h.on_member_left(uid);
+        });
+        break;
+      }
+      case proto::Op::mcount:
+        emit_channel(f.ch, [n = static_cast<int>(f.count)](ChannelEventHandler& h) { h.on_member_count_updated(n); });
+        break;
+      case proto::Op::cattrs:
+        emit_channel(f.ch, [a = channel_attrs(f.attrs)](ChannelEventHandler& h) { h.on_attributes_updated(a); });
+        break;
+      case proto::Op::presence: {
+        std::vector<PeerOnlineStatus> st;
+        for (std::size_t i = 0; i < f.uids.size() && i < f.nums.size(); ++i) {
+          auto s = static_cast<PeerOnlineState>(f.nums[i]);
+          st.push_back({f.uids[i], s == PeerOnlineState::ONLINE, s});
+        }
+        emit([st = std::move(st)](EventHandler& h) { h.on_peers_online_status_changed(st); });
+        break;
+      }
+      case proto::Op::inv: on_invitation_event(f); break;
+      case proto::Op::token_will_expire: emit([](EventHandler& h) { h.on_token_privilege_will_expire(); }); break;
       case proto::Op::error: {
         RTM_LOG(warn, "client", "server reported protocol error " << f.code << ": " << f.detail);
+        if (f.id && f.id == login_req) return on_login_result(static_cast<int>(LoginErr::UNKNOWN));
         auto it = requests.find(f.id);
-        if (f.id && it != requests.end()) finish_request(it, static_cast<int>(PeerMessageErr::FAILURE));
+        if (f.id && it != requests.end()) finish_request(it, it->second.failure_code, nullptr);
         break;
       }
       default: break;
     }
+  }
+
+  static std::vector<ChannelAttribute> channel_attrs(const std::vector<proto::Attr>& in) {
+    std::vector<ChannelAttribute> out;
+    out.reserve(in.size());
+    for (auto& a : in) out.push_back({a.key, a.value, a.user, a.ts});
+    return out;
+  }
+
+  static Message to_message(proto::Frame& f) {
+    Message m;
+    m.type = static_cast<MessageType>(f.type);
+    m.text = std::move(f.text);
+    m.raw = std::move(f.payload);
+    m.message_id = f.mid;
+    m.server_received_ts = f.ts;
+    m.is_offline = f.offline;
+    return m;
   }
 
   void on_msg(proto::Frame& f) {
@@ -394,18 +553,163 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       seen.erase(seen_order.front());
       seen_order.pop_front();
     }
-    Message m;
-    m.type = static_cast<MessageType>(f.type);
-    m.text = std::move(f.text);
-    m.raw = std::move(f.payload);
-    m.message_id = f.mid;
-    m.server_received_ts = f.ts;
-    m.is_offline = f.offline;
-    emit([from = std::move(f.from), m = std::move(m)](EventHandler& h) { h.on_message_received_from_peer(from, m); });
+    emit([from = std::move(f.from), m = to_message(f)](EventHandler& h) { h.on_message_received_from_peer(from, m); });
+  }
+
+  void on_channel_msg(proto::Frame& f) {
+    auto cs = channel_state(f.ch);
+    if (!cs || !cs->joined) return;
+    if (f.seq <= cs->last_seq) return;  // already delivered (recovery overlaps the live stream)
+    cs->last_seq = f.seq;
+    emit_channel(f.ch, [from = std::move(f.from), m = to_message(f)](ChannelEventHandler& h) {
+      h.on_message_received(from, m);
+    });
+  }
+
+  // ---- invitations ----------------------------------------------------------------------------
+
+  void on_invitation_event(proto::Frame& f) {
+    using LS = LocalInvitationState;
+    using RS = RemoteInvitationState;
+    if (f.code == inv_event::INCOMING) {
+      proto::Frame ack;
+      ack.op = proto::Op::inv_ack;
+      ack.to = f.from;
+      ack.mid = f.mid;
+      send_frame(ack);
+      std::string key = f.from + '\n' + std::to_string(f.mid);
+      if (remote_invitations.count(key)) return;
+      RemoteInvitationPtr ri(new RemoteInvitation(f.from, f.mid, f.content, f.ch));
+      remote_invitations.emplace(key, ri);
+      emit([ri](EventHandler& h) { h.on_remote_invitation_received(ri); });
+      return;
+    }
+    // Events about an invitation this client sent.
+    if (f.code == inv_event::RECEIVED_BY_PEER || f.code == inv_event::ACCEPTED || f.code == inv_event::REFUSED ||
+        (f.code == inv_event::FAILED && local_invitations.count(f.mid) &&
+         local_invitations[f.mid]->callee_id() == f.from)) {
+      auto it = local_invitations.find(f.mid);
+      if (it == local_invitations.end()) return;
+      auto li = it->second;
+      std::lock_guard l(li->mu_);
+      switch (f.code) {
+        case inv_event::RECEIVED_BY_PEER:
+          if (li->state_ != LS::SENT_TO_REMOTE) return;
+          li->state_ = LS::RECEIVED_BY_REMOTE;
+          emit([li](EventHandler& h) { h.on_local_invitation_received_by_peer(li); });
+          return;
+        case inv_event::ACCEPTED:
+          li->state_ = LS::ACCEPTED_BY_REMOTE;
+          li->response_ = f.response;
+          local_invitations.erase(it);
+          emit([li, r = f.response](EventHandler& h) { h.on_local_invitation_accepted(li, r); });
+          return;
+        case inv_event::REFUSED:
+          li->state_ = LS::REFUSED_BY_REMOTE;
+          li->response_ = f.response;
+          local_invitations.erase(it);
+          emit([li, r = f.response](EventHandler& h) { h.on_local_invitation_refused(li, r); });
+          return;
+        default:
+          li->state_ = LS::FAILURE;
+          local_invitations.erase(it);
+          emit([li, e = static_cast<LocalInvitationErr>(f.reason)](EventHandler& h) { h.on_local_invitation_failure(li, e); });
+          return;
+      }
+    }
+    // Events about an invitation this client received.
+    auto it = remote_invitations.find(f.from + '\n' + std::to_string(f.mid));
+    if (it == remote_invitations.end()) return;
+    auto ri = it->second;
+    std::lock_guard l(ri->mu_);
+    switch (f.code) {
+      case inv_event::CANCELED:
+        if (ri->state_ == RS::ACCEPTED || ri->state_ == RS::REFUSED) return;
+        ri->state_ = RS::CANCELED;
+        remote_invitations.erase(it);
+        emit([ri](EventHandler& h) { h.on_remote_invitation_canceled(ri); });
+        break;
+      case inv_event::ANSWER_DELIVERED:
+        ri->state_ = RS::ACCEPTED;
+        remote_invitations.erase(it);
+        emit([ri](EventHandler& h) { h.on_remote_invitation_accepted(ri); });
+        break;
+      case inv_event::FAILED:
+        ri->state_ = RS::FAILURE;
+        remote_invitations.erase(it);
+        emit([ri, e = static_cast<RemoteInvitationErr>(f.reason)](EventHandler& h) { h.on_remote_invitation_failure(ri, e); });
+        break;
+      default: break;
+    }
+  }
+
+  // ---- requests from API threads ----------------------------------------------------------------
+
+  int answer(const RemoteInvitationPtr& inv, bool accept) {
+    using E = InvitationApiCallErr;
+    using S = RemoteInvitationState;
+    if (!inv) return static_cast<int>(E::INVALID_ARGUMENT);
+    proto::Frame f;
+    {
+      std::lock_guard l(inv->mu_);
+      if (inv->state_ == S::ACCEPT_SENT_TO_LOCAL || inv->state_ == S::ACCEPTED) return static_cast<int>(E::ALREADY_ACCEPT);
+      if (inv->state_ != S::INVITATION_RECEIVED) return static_cast<int>(E::ALREADY_END);
+      if (inv->response_.size() > kMaxInvitationText) return static_cast<int>(E::INVALID_ARGUMENT);
+      f.response = inv->response_;
+      if (accept) inv->state_ = S::ACCEPT_SENT_TO_LOCAL;
+    }
+    f.op = accept ? proto::Op::inv_accept : proto::Op::inv_refuse;
+    f.to = inv->caller_id();
+    f.mid = inv->id();
+    Impl* self = this;
+    return submit(std::move(f), static_cast<int>(E::ALREADY_END), 0, 0, [self, inv, accept](int code, proto::Frame*) {
+      if (code != 0) {
+        std::lock_guard l(inv->mu_);
+        if (inv->state_ == S::ACCEPT_SENT_TO_LOCAL) inv->state_ = S::FAILURE;
+        return;
+      }
+      if (accept) return;  // ACCEPTED follows once the caller has the answer
+      self->remote_invitations.erase(inv->caller_id() + '\n' + std::to_string(inv->id()));
+      {
+        std::lock_guard l(inv->mu_);
+        inv->state_ = S::REFUSED;
+      }
+      self->emit([inv](EventHandler& h) { h.on_remote_invitation_refused(inv); });
+    }, nullptr);
+  }
+
+  // Validated on the calling thread; queued to the network thread. `done` runs there.
+  int submit(proto::Frame f, int not_logged_in, int timeout_code, int failure_code,
+             std::function<void(int, proto::Frame*)> done, int64_t* request_id, int too_many = 0) {
+    State s = state.load();
+    if (s != State::CONNECTED && s != State::RECONNECTING) return not_logged_in;
+    if (!f.id) f.id = next_id++;
+    Request r;
+    r.op = f.op;
+    r.frame = std::make_shared<const std::string>(proto::encode(f, r.binary));
+    r.timeout_code = timeout_code;
+    r.failure_code = failure_code;
+    r.done = std::move(done);
+    if (outbound_bytes.fetch_add(r.frame->size()) + r.frame->size() > cfg.max_outbound_bytes) {
+      outbound_bytes -= r.frame->size();
+      return too_many ? too_many : failure_code;
+    }
+    if (request_id) *request_id = f.id;
+    net::post(ioc, [self = this, id = f.id, r = std::move(r), not_logged_in]() mutable {
+      State st = self->state.load();
+      if (st != State::CONNECTED && st != State::RECONNECTING) {
+        self->outbound_bytes -= r.frame->size();
+        if (r.done) r.done(not_logged_in, nullptr);
+        return;
+      }
+      r.deadline = Clock::now() + std::chrono::milliseconds(self->cfg.request_timeout_ms);
+      self->add_request(id, std::move(r));
+    });
+    return 0;
   }
 };
 
-// ---- public API -------------------------------------------------------------------------------
+// ---- public API: session and peer messages -------------------------------------------------------
 
 Client::Client(ClientConfig cfg, EventHandler* handler) : impl_(std::make_shared<Impl>(std::move(cfg), handler)) {
   impl_->start();
@@ -448,24 +752,22 @@ int Client::renew_token(const std::string& token) {
   net::post(d.ioc, [self = impl_.get(), token] {
     State st = self->state.load();
     if (st == State::RECONNECTING && !self->session_open) {
-      // Not connected: the new token is used by the next attempt, which is started now.
+      // Not connected: the new token is used by the next attempt, which starts now.
       self->token = token;
+      self->token_expired_wait = false;
       self->emit([token](EventHandler& h) { h.on_renew_token_result(token, RenewTokenErr::OK); });
       if (!self->transport) self->open_transport();
       return;
     }
-    Impl::Request r;
-    r.op = proto::Op::renew;
-    r.token = token;
     proto::Frame f;
     f.op = proto::Op::renew;
-    f.id = self->next_id++;
     f.token = token;
-    bool binary = false;
-    r.frame = std::make_shared<const std::string>(proto::encode(f, binary));
-    r.deadline = Clock::now() + std::chrono::milliseconds(self->cfg.request_timeout_ms);
-    self->outbound_bytes += r.frame->size();
-    self->add_request(f.id, std::move(r));
+    self->internal_request(f, [self, token](int code, proto::Frame*) {
+      if (code == 0) self->token = token;
+      self->emit([token, code](EventHandler& h) { h.on_renew_token_result(token, static_cast<RenewTokenErr>(code)); });
+    });
+    auto& r = self->requests.rbegin()->second;
+    r.timeout_code = r.failure_code = static_cast<int>(RenewTokenErr::FAILURE);
   });
   return 0;
 }
@@ -473,50 +775,496 @@ int Client::renew_token(const std::string& token) {
 int Client::send_message_to_peer(const std::string& peer_id, const Message& message, const SendMessageOptions& options,
                                  int64_t* message_id) {
   auto& d = *impl_;
+  using E = PeerMessageErr;
   State s = d.state.load();
-  if (s != State::CONNECTED && s != State::RECONNECTING) return static_cast<int>(PeerMessageErr::USER_NOT_LOGGED_IN);
-  if (!valid_user_id(peer_id)) return static_cast<int>(PeerMessageErr::INVALID_USERID);
-  if (message.type != MessageType::TEXT && message.type != MessageType::RAW)
-    return static_cast<int>(PeerMessageErr::INVALID_MESSAGE);
-  if (message.type == MessageType::TEXT && !message.raw.empty()) return static_cast<int>(PeerMessageErr::INVALID_MESSAGE);
-  if (message.text.size() + message.raw.size() > limits::kMaxMessageBytes)
-    return static_cast<int>(PeerMessageErr::INVALID_MESSAGE);
-
+  if (s != State::CONNECTED && s != State::RECONNECTING) return static_cast<int>(E::USER_NOT_LOGGED_IN);
+  if (!valid_user_id(peer_id)) return static_cast<int>(E::INVALID_USERID);
+  if (message.type != MessageType::TEXT && message.type != MessageType::RAW) return static_cast<int>(E::INVALID_MESSAGE);
+  if (message.type == MessageType::TEXT && !message.raw.empty()) return static_cast<int>(E::INVALID_MESSAGE);
+  if (message.text.size() + message.raw.size() > limits::kMaxMessageBytes || !valid_utf8(message.text))
+    return static_cast<int>(E::INVALID_MESSAGE);
   proto::Frame f;
   f.op = proto::Op::peer;
-  f.id = d.next_id++;
   f.to = peer_id;
   f.type = static_cast<int>(message.type);
   f.text = message.text;
   f.payload = message.raw;
   f.offline = options.enable_offline_messaging;
-  f.mid = static_cast<int64_t>(d.mid_prefix | d.mid_counter.fetch_add(1));
-  Impl::Request r;
-  r.op = proto::Op::peer;
-  r.message_id = f.mid;
-  r.frame = std::make_shared<const std::string>(proto::encode(f, r.binary));
-  r.deadline = Clock::now() + std::chrono::milliseconds(d.cfg.request_timeout_ms);
-  if (d.outbound_bytes.fetch_add(r.frame->size()) + r.frame->size() > d.cfg.max_outbound_bytes) {
-    d.outbound_bytes -= r.frame->size();
-    return static_cast<int>(PeerMessageErr::TOO_OFTEN);
-  }
-  if (message_id) *message_id = f.mid;
-  net::post(d.ioc, [self = impl_.get(), id = f.id, r = std::move(r)]() mutable {
-    State st = self->state.load();
-    if (st != State::CONNECTED && st != State::RECONNECTING) {
-      self->outbound_bytes -= r.frame->size();
-      self->emit([mid = r.message_id](EventHandler& h) {
-        h.on_send_message_result(mid, PeerMessageErr::USER_NOT_LOGGED_IN);
-      });
-      return;
-    }
-    self->add_request(id, std::move(r));
-  });
-  return 0;
+  f.mid = d.new_message_id();
+  Impl* self = impl_.get();
+  int64_t mid = f.mid;
+  int rc = d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::SENT_TIMEOUT),
+                    static_cast<int>(E::FAILURE),
+                    [self, mid](int code, proto::Frame*) {
+                      self->emit([mid, code](EventHandler& h) { h.on_send_message_result(mid, static_cast<E>(code)); });
+                    },
+                    nullptr, static_cast<int>(E::TOO_OFTEN));
+  if (rc == 0 && message_id) *message_id = mid;
+  return rc;
 }
 
 int Client::poll(int timeout_ms) { return impl_->dispatcher.poll(timeout_ms); }
 void Client::wakeup() { impl_->dispatcher.wakeup(); }
 int Client::event_fd() const { return impl_->dispatcher.fd(); }
+
+// ---- channels --------------------------------------------------------------------------------------
+
+std::shared_ptr<Channel> Client::create_channel(const std::string& channel_id, ChannelEventHandler* handler) {
+  if (!valid_user_id(channel_id) || !handler) return nullptr;
+  auto& d = *impl_;
+  {
+    std::lock_guard l(d.chan_mu);
+    auto& cs = d.channels[channel_id];
+    if (cs) return nullptr;  // a live Channel object already has this id
+    cs = std::make_shared<Impl::ChannelState>();
+    cs->handler = handler;
+  }
+  return std::shared_ptr<Channel>(new Channel(std::shared_ptr<void>(impl_, impl_.get()), channel_id));
+}
+
+namespace {
+Client::Impl& engine(const std::shared_ptr<void>& p) { return *static_cast<Client::Impl*>(p.get()); }
+}  // namespace
+
+Channel::~Channel() {
+  auto& d = engine(client_);
+  std::shared_ptr<Client::Impl::ChannelState> cs;
+  {
+    std::lock_guard l(d.chan_mu);
+    auto it = d.channels.find(id_);
+    if (it == d.channels.end()) return;
+    cs = it->second;
+    d.channels.erase(it);
+  }
+  cs->handler = nullptr;  // queued callbacks for it are dropped (see emit_channel)
+  // Leaving is part of releasing a joined channel.
+  net::post(d.ioc, [self = &d, id = id_, cs] {
+    if (!cs->joined || !self->session_open) return;
+    proto::Frame f;
+    f.op = proto::Op::leave;
+    f.ch = id;
+    self->internal_request(f, [](int, proto::Frame*) {});
+  });
+}
+
+int Channel::join() {
+  auto& d = engine(client_);
+  using E = JoinChannelErr;
+  auto cs = d.channel_state(id_);
+  proto::Frame f;
+  f.op = proto::Op::join;
+  f.ch = id_;
+  Client::Impl* self = &d;
+  std::string id = id_;
+  return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                  static_cast<int>(E::FAILURE), [self, cs, id](int code, proto::Frame* res) {
+                    if (code == 0) {
+                      cs->joined = true;
+                      cs->last_seq = res ? res->seq : 0;
+                    }
+                    cs->joining = false;
+                    self->emit_channel(id, [code](ChannelEventHandler& h) {
+                      if (code == 0) h.on_join_success();
+                      else h.on_join_failure(static_cast<E>(code));
+                    });
+                  }, nullptr);
+}
+
+int Channel::leave() {
+  auto& d = engine(client_);
+  using E = LeaveChannelErr;
+  auto cs = d.channel_state(id_);
+  proto::Frame f;
+  f.op = proto::Op::leave;
+  f.ch = id_;
+  Client::Impl* self = &d;
+  std::string id = id_;
+  return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::FAILURE),
+                  static_cast<int>(E::FAILURE), [self, cs, id](int code, proto::Frame*) {
+                    if (code == 0) cs->joined = false;
+                    self->emit_channel(id, [code](ChannelEventHandler& h) { h.on_leave(static_cast<E>(code)); });
+                  }, nullptr);
+}
+
+int Channel::send_message(const Message& message, const SendMessageOptions&, int64_t* message_id) {
+  auto& d = engine(client_);
+  using E = ChannelMessageErr;
+  if (message.type != MessageType::TEXT && message.type != MessageType::RAW) return static_cast<int>(E::INVALID_MESSAGE);
+  if (message.type == MessageType::TEXT && !message.raw.empty()) return static_cast<int>(E::INVALID_MESSAGE);
+  if (message.text.size() + message.raw.size() > limits::kMaxMessageBytes || !valid_utf8(message.text))
+    return static_cast<int>(E::INVALID_MESSAGE);
+  proto::Frame f;
+  f.op = proto::Op::cmsg;
+  f.ch = id_;
+  f.type = static_cast<int>(message.type);
+  f.text = message.text;
+  f.payload = message.raw;
+  f.mid = d.new_message_id();
+  int64_t mid = f.mid;
+  Client::Impl* self = &d;
+  std::string id = id_;
+  int rc = d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::SENT_TIMEOUT),
+                    static_cast<int>(E::FAILURE), [self, id, mid](int code, proto::Frame*) {
+                      self->emit_channel(id, [mid, code](ChannelEventHandler& h) {
+                        h.on_send_message_result(mid, static_cast<E>(code));
+                      });
+                    }, nullptr, static_cast<int>(E::TOO_OFTEN));
+  if (rc == 0 && message_id) *message_id = mid;
+  return rc;
+}
+
+int Channel::get_members() {
+  auto& d = engine(client_);
+  using E = GetMembersErr;
+  proto::Frame f;
+  f.op = proto::Op::members;
+  f.ch = id_;
+  Client::Impl* self = &d;
+  std::string id = id_;
+  return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                  static_cast<int>(E::FAILURE), [self, id](int code, proto::Frame* res) {
+                    std::vector<std::string> m;
+                    if (res) m = std::move(res->uids);
+                    self->emit_channel(id, [m = std::move(m), code](ChannelEventHandler& h) {
+                      h.on_get_members(m, static_cast<E>(code));
+                    });
+                  }, nullptr);
+}
+
+// ---- presence ------------------------------------------------------------------------------------
+
+namespace {
+bool all_valid(const std::vector<std::string>& ids) {
+  for (auto& i : ids)
+    if (!valid_user_id(i)) return false;
+  return true;
+}
+}  // namespace
+
+int Client::query_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id) {
+  using E = QueryPeersOnlineStatusErr;
+  if (peer_ids.empty() || peer_ids.size() > 256 || !all_valid(peer_ids)) return static_cast<int>(E::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = proto::Op::query;
+  f.uids = peer_ids;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                       static_cast<int>(E::FAILURE), [self, rid](int code, proto::Frame* res) {
+                         std::vector<PeerOnlineStatus> st;
+                         if (res)
+                           for (std::size_t i = 0; i < res->uids.size() && i < res->nums.size(); ++i) {
+                             auto s = static_cast<PeerOnlineState>(res->nums[i]);
+                             st.push_back({res->uids[i], s == PeerOnlineState::ONLINE, s});
+                           }
+                         self->emit([rid, st = std::move(st), code](EventHandler& h) {
+                           h.on_query_peers_online_status_result(rid, st, static_cast<E>(code));
+                         });
+                       }, request_id);
+}
+
+namespace {
+int subscription(Client::Impl& d, proto::Op op, const std::vector<std::string>& peer_ids, int64_t* request_id) {
+  using E = PeerSubscriptionStatusErr;
+  if (peer_ids.empty() || peer_ids.size() > 512 || !all_valid(peer_ids)) return static_cast<int>(E::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = op;
+  f.uids = peer_ids;
+  f.id = d.next_id++;
+  Client::Impl* self = &d;
+  int64_t rid = f.id;
+  return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                  static_cast<int>(E::FAILURE), [self, rid, op, peer_ids](int code, proto::Frame*) {
+                    if (code == 0)
+                      for (auto& p : peer_ids) {
+                        if (op == proto::Op::sub) self->subscriptions.insert(p);
+                        else self->subscriptions.erase(p);
+                      }
+                    self->emit([rid, code](EventHandler& h) { h.on_subscription_request_result(rid, static_cast<E>(code)); });
+                  }, request_id);
+}
+}  // namespace
+
+int Client::subscribe_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id) {
+  return subscription(*impl_, proto::Op::sub, peer_ids, request_id);
+}
+
+int Client::unsubscribe_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id) {
+  return subscription(*impl_, proto::Op::unsub, peer_ids, request_id);
+}
+
+int Client::query_peers_by_subscription_option(PeerSubscriptionOption option, int64_t* request_id) {
+  using E = QueryPeersBySubscriptionOptionErr;
+  if (option != PeerSubscriptionOption::ONLINE_STATUS) return static_cast<int>(E::FAILURE);
+  proto::Frame f;
+  f.op = proto::Op::subs;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                       static_cast<int>(E::FAILURE), [self, rid](int code, proto::Frame* res) {
+                         std::vector<std::string> ids;
+                         if (res) ids = std::move(res->uids);
+                         self->emit([rid, ids = std::move(ids), code](EventHandler& h) {
+                           h.on_query_peers_by_subscription_option_result(rid, ids, static_cast<E>(code));
+                         });
+                       }, request_id);
+}
+
+// ---- attributes -----------------------------------------------------------------------------------
+
+namespace {
+using AE = AttributeOperationErr;
+using AttrCallback = void (EventHandler::*)(int64_t, AttributeOperationErr);
+
+std::vector<proto::Attr> to_wire(const std::vector<Attribute>& a) {
+  std::vector<proto::Attr> out;
+  out.reserve(a.size());
+  for (auto& x : a) out.push_back({x.key, x.value, {}, 0});
+  return out;
+}
+
+// A write of user or channel attributes; `apply` updates the local copy on success.
+int attr_write(Client::Impl& d, proto::Frame f, AttrCallback cb, std::function<void()> apply, int64_t* request_id) {
+  f.id = d.next_id++;
+  Client::Impl* self = &d;
+  int64_t rid = f.id;
+  return d.submit(std::move(f), static_cast<int>(AE::USER_NOT_LOGGED_IN), static_cast<int>(AE::TIMEOUT),
+                  static_cast<int>(AE::FAILURE), [self, rid, cb, apply](int code, proto::Frame*) {
+                    if (code == 0 && apply) apply();
+                    self->emit([rid, code, cb](EventHandler& h) { (h.*cb)(rid, static_cast<AE>(code)); });
+                  }, request_id);
+}
+}  // namespace
+
+int Client::set_local_user_attributes(const std::vector<Attribute>& attributes, int64_t* request_id) {
+  proto::Frame f;
+  f.op = proto::Op::uattr_set;
+  f.attrs = to_wire(attributes);
+  Impl* self = impl_.get();
+  return attr_write(*impl_, std::move(f), &EventHandler::on_set_local_user_attributes_result, [self, attributes] {
+    self->local_attrs.clear();
+    for (auto& a : attributes) self->local_attrs[a.key] = a.value;
+  }, request_id);
+}
+
+int Client::add_or_update_local_user_attributes(const std::vector<Attribute>& attributes, int64_t* request_id) {
+  proto::Frame f;
+  f.op = proto::Op::uattr_add;
+  f.attrs = to_wire(attributes);
+  Impl* self = impl_.get();
+  return attr_write(*impl_, std::move(f), &EventHandler::on_add_or_update_local_user_attributes_result,
+                    [self, attributes] {
+                      for (auto& a : attributes) self->local_attrs[a.key] = a.value;
+                    }, request_id);
+}
+
+int Client::delete_local_user_attributes_by_keys(const std::vector<std::string>& keys, int64_t* request_id) {
+  proto::Frame f;
+  f.op = proto::Op::uattr_del;
+  f.keys = keys;
+  Impl* self = impl_.get();
+  return attr_write(*impl_, std::move(f), &EventHandler::on_delete_local_user_attributes_result, [self, keys] {
+    for (auto& k : keys) self->local_attrs.erase(k);
+  }, request_id);
+}
+
+int Client::clear_local_user_attributes(int64_t* request_id) {
+  proto::Frame f;
+  f.op = proto::Op::uattr_clear;
+  Impl* self = impl_.get();
+  return attr_write(*impl_, std::move(f), &EventHandler::on_clear_local_user_attributes_result,
+                    [self] { self->local_attrs.clear(); }, request_id);
+}
+
+int Client::get_user_attributes(const std::string& user_id, int64_t* request_id) {
+  return get_user_attributes_by_keys(user_id, {}, request_id);
+}
+
+int Client::get_user_attributes_by_keys(const std::string& user_id, const std::vector<std::string>& keys,
+                                        int64_t* request_id) {
+  if (!valid_user_id(user_id)) return static_cast<int>(AE::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = proto::Op::uattr_get;
+  f.uid = user_id;
+  f.keys = keys;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(AE::USER_NOT_LOGGED_IN), static_cast<int>(AE::TIMEOUT),
+                       static_cast<int>(AE::FAILURE), [self, rid, user_id](int code, proto::Frame* res) {
+                         std::vector<Attribute> a;
+                         if (res)
+                           for (auto& x : res->attrs) a.push_back({x.key, x.value});
+                         self->emit([rid, user_id, a = std::move(a), code](EventHandler& h) {
+                           h.on_get_user_attributes_result(rid, user_id, a, static_cast<AE>(code));
+                         });
+                       }, request_id);
+}
+
+namespace {
+int channel_attr_write(Client::Impl& d, proto::Op op, const std::string& ch, const std::vector<Attribute>& attrs,
+                       const std::vector<std::string>& keys, const ChannelAttributeOptions& o, AttrCallback cb,
+                       int64_t* request_id) {
+  if (!valid_user_id(ch)) return static_cast<int>(AE::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = op;
+  f.ch = ch;
+  f.attrs = to_wire(attrs);
+  f.keys = keys;
+  f.notify = o.enable_notification_to_channel_members;
+  return attr_write(d, std::move(f), cb, {}, request_id);
+}
+}  // namespace
+
+int Client::set_channel_attributes(const std::string& channel_id, const std::vector<Attribute>& attributes,
+                                   const ChannelAttributeOptions& options, int64_t* request_id) {
+  return channel_attr_write(*impl_, proto::Op::cattr_set, channel_id, attributes, {}, options,
+                            &EventHandler::on_set_channel_attributes_result, request_id);
+}
+
+int Client::add_or_update_channel_attributes(const std::string& channel_id, const std::vector<Attribute>& attributes,
+                                             const ChannelAttributeOptions& options, int64_t* request_id) {
+  return channel_attr_write(*impl_, proto::Op::cattr_add, channel_id, attributes, {}, options,
+                            &EventHandler::on_add_or_update_channel_attributes_result, request_id);
+}
+
+int Client::delete_channel_attributes_by_keys(const std::string& channel_id, const std::vector<std::string>& keys,
+                                              const ChannelAttributeOptions& options, int64_t* request_id) {
+  return channel_attr_write(*impl_, proto::Op::cattr_del, channel_id, {}, keys, options,
+                            &EventHandler::on_delete_channel_attributes_result, request_id);
+}
+
+int Client::clear_channel_attributes(const std::string& channel_id, const ChannelAttributeOptions& options,
+                                     int64_t* request_id) {
+  return channel_attr_write(*impl_, proto::Op::cattr_clear, channel_id, {}, {}, options,
+                            &EventHandler::on_clear_channel_attributes_result, request_id);
+}
+
+int Client::get_channel_attributes(const std::string& channel_id, int64_t* request_id) {
+  return get_channel_attributes_by_keys(channel_id, {}, request_id);
+}
+
+int Client::get_channel_attributes_by_keys(const std::string& channel_id, const std::vector<std::string>& keys,
+                                           int64_t* request_id) {
+  if (!valid_user_id(channel_id)) return static_cast<int>(AE::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = proto::Op::cattr_get;
+  f.ch = channel_id;
+  f.keys = keys;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(AE::USER_NOT_LOGGED_IN), static_cast<int>(AE::TIMEOUT),
+                       static_cast<int>(AE::FAILURE), [self, rid](int code, proto::Frame* res) {
+                         std::vector<ChannelAttribute> a;
+                         if (res) a = Impl::channel_attrs(res->attrs);
+                         self->emit([rid, a = std::move(a), code](EventHandler& h) {
+                           h.on_get_channel_attributes_result(rid, a, static_cast<AE>(code));
+                         });
+                       }, request_id);
+}
+
+int Client::get_channel_member_count(const std::vector<std::string>& channel_ids, int64_t* request_id) {
+  using E = GetChannelMemberCountErr;
+  if (channel_ids.empty() || !all_valid(channel_ids)) return static_cast<int>(E::INVALID_ARGUMENT);
+  if (channel_ids.size() > 32) return static_cast<int>(E::EXCEED_LIMIT);
+  proto::Frame f;
+  f.op = proto::Op::count;
+  f.uids = channel_ids;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                       static_cast<int>(E::FAILURE), [self, rid](int code, proto::Frame* res) {
+                         std::vector<ChannelMemberCount> c;
+                         if (res)
+                           for (std::size_t i = 0; i < res->uids.size() && i < res->nums.size(); ++i)
+                             c.push_back({res->uids[i], static_cast<int>(res->nums[i])});
+                         self->emit([rid, c = std::move(c), code](EventHandler& h) {
+                           h.on_get_channel_member_count_result(rid, c, static_cast<E>(code));
+                         });
+                       }, request_id);
+}
+
+// ---- invitations ---------------------------------------------------------------------------------
+
+LocalInvitationPtr Client::create_local_invitation(const std::string& callee_id) {
+  if (!valid_user_id(callee_id)) return nullptr;
+  return LocalInvitationPtr(new LocalInvitation(callee_id, impl_->new_message_id()));
+}
+
+int Client::send_local_invitation(const LocalInvitationPtr& inv) {
+  using E = InvitationApiCallErr;
+  if (!inv) return static_cast<int>(E::INVALID_ARGUMENT);
+  proto::Frame f;
+  {
+    std::lock_guard l(inv->mu_);
+    if (inv->state_ != LocalInvitationState::IDLE) return static_cast<int>(E::ALREADY_SENT);
+    if (inv->content_.size() > kMaxInvitationText || (!inv->channel_.empty() && !valid_user_id(inv->channel_)))
+      return static_cast<int>(E::INVALID_ARGUMENT);
+    f.content = inv->content_;
+    f.ch = inv->channel_;
+  }
+  Impl* self = impl_.get();
+  State s = impl_->state.load();
+  if (s != State::CONNECTED && s != State::RECONNECTING) {
+    {
+      std::lock_guard l(inv->mu_);
+      inv->state_ = LocalInvitationState::FAILURE;
+    }
+    net::post(impl_->ioc, [self, inv] {
+      self->emit([inv](EventHandler& h) { h.on_local_invitation_failure(inv, LocalInvitationErr::NOT_LOGGEDIN); });
+    });
+    return 0;
+  }
+  f.op = proto::Op::inv_send;
+  f.to = inv->callee_id();
+  f.mid = inv->id();
+  {
+    std::lock_guard l(inv->mu_);
+    inv->state_ = LocalInvitationState::SENT_TO_REMOTE;
+  }
+  net::post(impl_->ioc, [self, inv] { self->local_invitations[inv->id()] = inv; });
+  return impl_->submit(std::move(f), static_cast<int>(E::INVALID_ARGUMENT), 0, 0, [self, inv](int code, proto::Frame*) {
+    if (code == 0) return;
+    self->local_invitations.erase(inv->id());
+    {
+      std::lock_guard l(inv->mu_);
+      inv->state_ = LocalInvitationState::FAILURE;
+    }
+    self->emit([inv](EventHandler& h) { h.on_local_invitation_failure(inv, LocalInvitationErr::NOT_LOGGEDIN); });
+  }, nullptr);
+}
+
+int Client::cancel_local_invitation(const LocalInvitationPtr& inv) {
+  using E = InvitationApiCallErr;
+  using S = LocalInvitationState;
+  if (!inv) return static_cast<int>(E::INVALID_ARGUMENT);
+  {
+    std::lock_guard l(inv->mu_);
+    if (inv->state_ == S::IDLE) return static_cast<int>(E::NOT_STARTED);
+    if (inv->state_ != S::SENT_TO_REMOTE && inv->state_ != S::RECEIVED_BY_REMOTE) return static_cast<int>(E::ALREADY_END);
+  }
+  proto::Frame f;
+  f.op = proto::Op::inv_cancel;
+  f.to = inv->callee_id();
+  f.mid = inv->id();
+  Impl* self = impl_.get();
+  return impl_->submit(std::move(f), static_cast<int>(E::ALREADY_END), 0, 0, [self, inv](int code, proto::Frame*) {
+    if (code != 0) return;  // it ended first; its own event says how
+    self->local_invitations.erase(inv->id());
+    {
+      std::lock_guard l(inv->mu_);
+      inv->state_ = LocalInvitationState::CANCELED;
+    }
+    self->emit([inv](EventHandler& h) { h.on_local_invitation_canceled(inv); });
+  }, nullptr);
+}
+
+
+int Client::accept_remote_invitation(const RemoteInvitationPtr& inv) { return impl_->answer(inv, true); }
+int Client::refuse_remote_invitation(const RemoteInvitationPtr& inv) { return impl_->answer(inv, false); }
 
 }  // namespace rtm

@@ -5,7 +5,9 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/protocol/errors.hpp"
 
@@ -38,6 +40,121 @@ struct SendMessageOptions {
   bool enable_historical_messaging = false;  // accepted for compatibility
 };
 
+struct Attribute {
+  std::string key;
+  std::string value;
+};
+
+struct ChannelAttribute {
+  std::string key;
+  std::string value;
+  std::string last_update_user_id;
+  int64_t last_update_ts = 0;  // ms
+};
+
+struct ChannelAttributeOptions {
+  bool enable_notification_to_channel_members = false;
+};
+
+struct PeerOnlineStatus {
+  std::string peer_id;
+  bool is_online = false;
+  PeerOnlineState state = PeerOnlineState::OFFLINE;
+};
+
+struct ChannelMemberCount {
+  std::string channel_id;
+  int count = 0;
+};
+
+class Client;
+
+// The caller's side of a call invitation. Getters are thread-safe; setters only before send.
+class LocalInvitation {
+ public:
+  const std::string& callee_id() const { return callee_; }
+  int64_t id() const { return id_; }
+  void set_content(std::string c) { std::lock_guard l(mu_); content_ = std::move(c); }
+  std::string content() const { std::lock_guard l(mu_); return content_; }
+  void set_channel_id(std::string c) { std::lock_guard l(mu_); channel_ = std::move(c); }
+  std::string channel_id() const { std::lock_guard l(mu_); return channel_; }
+  std::string response() const { std::lock_guard l(mu_); return response_; }
+  LocalInvitationState state() const { std::lock_guard l(mu_); return state_; }
+
+ private:
+  friend class Client;
+  friend struct ClientImplAccess;
+  LocalInvitation(std::string callee, int64_t id) : callee_(std::move(callee)), id_(id) {}
+  std::string callee_;
+  int64_t id_;
+  mutable std::mutex mu_;
+  std::string content_, channel_, response_;
+  LocalInvitationState state_ = LocalInvitationState::IDLE;
+};
+
+// The callee's side of a call invitation.
+class RemoteInvitation {
+ public:
+  const std::string& caller_id() const { return caller_; }
+  int64_t id() const { return id_; }
+  const std::string& content() const { return content_; }
+  const std::string& channel_id() const { return channel_; }
+  void set_response(std::string r) { std::lock_guard l(mu_); response_ = std::move(r); }
+  std::string response() const { std::lock_guard l(mu_); return response_; }
+  RemoteInvitationState state() const { std::lock_guard l(mu_); return state_; }
+
+ private:
+  friend class Client;
+  friend struct ClientImplAccess;
+  RemoteInvitation(std::string caller, int64_t id, std::string content, std::string channel)
+      : caller_(std::move(caller)), id_(id), content_(std::move(content)), channel_(std::move(channel)) {}
+  std::string caller_;
+  int64_t id_;
+  std::string content_, channel_;
+  mutable std::mutex mu_;
+  std::string response_;
+  RemoteInvitationState state_ = RemoteInvitationState::INVITATION_RECEIVED;
+};
+
+using LocalInvitationPtr = std::shared_ptr<LocalInvitation>;
+using RemoteInvitationPtr = std::shared_ptr<RemoteInvitation>;
+
+// Callbacks of one channel; they run on the client's dispatcher like every other callback.
+class ChannelEventHandler {
+ public:
+  virtual ~ChannelEventHandler() = default;
+  virtual void on_join_success() {}
+  virtual void on_join_failure(JoinChannelErr) {}
+  virtual void on_leave(LeaveChannelErr) {}
+  virtual void on_message_received(const std::string& /*member_id*/, const Message&) {}
+  virtual void on_send_message_result(int64_t /*message_id*/, ChannelMessageErr) {}
+  virtual void on_member_joined(const std::string& /*member_id*/) {}
+  virtual void on_member_left(const std::string& /*member_id*/) {}
+  virtual void on_get_members(const std::vector<std::string>& /*member_ids*/, GetMembersErr) {}
+  virtual void on_attributes_updated(const std::vector<ChannelAttribute>&) {}
+  virtual void on_member_count_updated(int /*count*/) {}
+};
+
+// A channel of one client. Created by Client::create_channel; destroying it leaves the channel.
+class Channel {
+ public:
+  ~Channel();
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+  const std::string& id() const { return id_; }
+  int join();
+  int leave();
+  int send_message(const Message& message, const SendMessageOptions& options = {}, int64_t* message_id = nullptr);
+  int get_members();
+
+ private:
+  friend class Client;
+  struct Impl;
+  Channel(std::shared_ptr<void> client, std::string id) : client_(std::move(client)), id_(std::move(id)) {}
+  std::shared_ptr<void> client_;  // the client's engine
+  std::string id_;
+};
+
 // Callbacks. Override what you need; the defaults do nothing.
 class EventHandler {
  public:
@@ -48,8 +165,49 @@ class EventHandler {
   virtual void on_logout(LogoutErr) {}
   virtual void on_renew_token_result(const std::string& /*token*/, RenewTokenErr) {}
   virtual void on_token_expired() {}
+  virtual void on_token_privilege_will_expire() {}
   virtual void on_send_message_result(int64_t /*message_id*/, PeerMessageErr) {}
   virtual void on_message_received_from_peer(const std::string& /*peer_id*/, const Message&) {}
+
+  // Presence.
+  virtual void on_query_peers_online_status_result(int64_t /*request_id*/, const std::vector<PeerOnlineStatus>&,
+                                                   QueryPeersOnlineStatusErr) {}
+  virtual void on_subscription_request_result(int64_t /*request_id*/, PeerSubscriptionStatusErr) {}
+  virtual void on_query_peers_by_subscription_option_result(int64_t /*request_id*/,
+                                                            const std::vector<std::string>& /*peer_ids*/,
+                                                            QueryPeersBySubscriptionOptionErr) {}
+  virtual void on_peers_online_status_changed(const std::vector<PeerOnlineStatus>&) {}
+
+  // User attributes.
+  virtual void on_set_local_user_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_add_or_update_local_user_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_delete_local_user_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_clear_local_user_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_get_user_attributes_result(int64_t /*request_id*/, const std::string& /*user_id*/,
+                                             const std::vector<Attribute>&, AttributeOperationErr) {}
+
+  // Channel attributes and counts.
+  virtual void on_set_channel_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_add_or_update_channel_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_delete_channel_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_clear_channel_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
+  virtual void on_get_channel_attributes_result(int64_t /*request_id*/, const std::vector<ChannelAttribute>&,
+                                                AttributeOperationErr) {}
+  virtual void on_get_channel_member_count_result(int64_t /*request_id*/, const std::vector<ChannelMemberCount>&,
+                                                  GetChannelMemberCountErr) {}
+
+  // Call invitations: the caller's side.
+  virtual void on_local_invitation_received_by_peer(const LocalInvitationPtr&) {}
+  virtual void on_local_invitation_accepted(const LocalInvitationPtr&, const std::string& /*response*/) {}
+  virtual void on_local_invitation_refused(const LocalInvitationPtr&, const std::string& /*response*/) {}
+  virtual void on_local_invitation_canceled(const LocalInvitationPtr&) {}
+  virtual void on_local_invitation_failure(const LocalInvitationPtr&, LocalInvitationErr) {}
+  // The callee's side.
+  virtual void on_remote_invitation_received(const RemoteInvitationPtr&) {}
+  virtual void on_remote_invitation_accepted(const RemoteInvitationPtr&) {}
+  virtual void on_remote_invitation_refused(const RemoteInvitationPtr&) {}
+  virtual void on_remote_invitation_canceled(const RemoteInvitationPtr&) {}
+  virtual void on_remote_invitation_failure(const RemoteInvitationPtr&, RemoteInvitationErr) {}
 };
 
 enum class DispatchMode { thread, poll };
@@ -60,7 +218,7 @@ struct ClientConfig {
   std::string ca_file;                      // PEM bundle trusted for wss, in addition to the system roots
   bool tls_insecure_skip_verify = false;    // development only: accept any server certificate
   uint32_t login_timeout_ms = 6000;         // login() to LOGIN_TIMEOUT
-  uint32_t request_timeout_ms = 10000;      // peer message to SENT_TIMEOUT
+  uint32_t request_timeout_ms = 10000;      // any request without an answer: its TIMEOUT code
   uint32_t idle_timeout_ms = 6000;          // silence after which the connection is dead (pings at half)
   uint32_t connect_timeout_ms = 5000;       // one TCP + TLS + upgrade attempt
   uint32_t reconnect_min_ms = 250;          // first retry delay; doubles up to max, with jitter
@@ -87,6 +245,45 @@ class Client {
   int send_message_to_peer(const std::string& peer_id, const Message& message, const SendMessageOptions& options,
                            int64_t* message_id = nullptr);
 
+  // Channels. Returns null for an invalid channel id; the same id gives the same channel while it lives.
+  std::shared_ptr<Channel> create_channel(const std::string& channel_id, ChannelEventHandler* handler);
+
+  // Presence (request_id, when given, receives the id that the result callback carries).
+  int query_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id = nullptr);
+  int subscribe_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id = nullptr);
+  int unsubscribe_peers_online_status(const std::vector<std::string>& peer_ids, int64_t* request_id = nullptr);
+  int query_peers_by_subscription_option(PeerSubscriptionOption option, int64_t* request_id = nullptr);
+
+  // User attributes.
+  int set_local_user_attributes(const std::vector<Attribute>& attributes, int64_t* request_id = nullptr);
+  int add_or_update_local_user_attributes(const std::vector<Attribute>& attributes, int64_t* request_id = nullptr);
+  int delete_local_user_attributes_by_keys(const std::vector<std::string>& keys, int64_t* request_id = nullptr);
+  int clear_local_user_attributes(int64_t* request_id = nullptr);
+  int get_user_attributes(const std::string& user_id, int64_t* request_id = nullptr);
+  int get_user_attributes_by_keys(const std::string& user_id, const std::vector<std::string>& keys,
+                                  int64_t* request_id = nullptr);
+
+  // Channel attributes (no need to be in the channel) and member counts.
+  int set_channel_attributes(const std::string& channel_id, const std::vector<Attribute>& attributes,
+                             const ChannelAttributeOptions& options = {}, int64_t* request_id = nullptr);
+  int add_or_update_channel_attributes(const std::string& channel_id, const std::vector<Attribute>& attributes,
+                                       const ChannelAttributeOptions& options = {}, int64_t* request_id = nullptr);
+  int delete_channel_attributes_by_keys(const std::string& channel_id, const std::vector<std::string>& keys,
+                                        const ChannelAttributeOptions& options = {}, int64_t* request_id = nullptr);
+  int clear_channel_attributes(const std::string& channel_id, const ChannelAttributeOptions& options = {},
+                               int64_t* request_id = nullptr);
+  int get_channel_attributes(const std::string& channel_id, int64_t* request_id = nullptr);
+  int get_channel_attributes_by_keys(const std::string& channel_id, const std::vector<std::string>& keys,
+                                     int64_t* request_id = nullptr);
+  int get_channel_member_count(const std::vector<std::string>& channel_ids, int64_t* request_id = nullptr);
+
+  // Call invitations.
+  LocalInvitationPtr create_local_invitation(const std::string& callee_id);
+  int send_local_invitation(const LocalInvitationPtr& invitation);
+  int cancel_local_invitation(const LocalInvitationPtr& invitation);
+  int accept_remote_invitation(const RemoteInvitationPtr& invitation);
+  int refuse_remote_invitation(const RemoteInvitationPtr& invitation);
+
   ConnectionState state() const;
   std::string user_id() const;
 
@@ -97,8 +294,9 @@ class Client {
   void wakeup();
   int event_fd() const;
 
+  struct Impl;  // the engine (opaque)
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 

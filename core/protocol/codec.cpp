@@ -1,5 +1,7 @@
 #include "core/protocol/codec.hpp"
 
+#include "core/protocol/ids.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -97,7 +99,7 @@ constexpr int kBad = static_cast<int>(ProtocolErr::INVALID_FIELD);
 constexpr std::size_t kMaxListEntries = 1024;  // no list in the protocol legitimately has more
 
 bool read_str(const rapidjson::Value& v, std::string& out) {
-  if (!v.IsString()) return false;
+  if (!v.IsString() || !valid_utf8(std::string_view(v.GetString(), v.GetStringLength()))) return false;
   out.assign(v.GetString(), v.GetStringLength());
   return true;
 }
@@ -137,7 +139,7 @@ bool read_field(F f, const rapidjson::Value& v, Frame& out) {
       auto& list = f == F::uids ? out.uids : out.keys;
       list.reserve(v.Size());
       for (auto& e : v.GetArray()) {
-        if (!e.IsString()) return false;
+        if (!e.IsString() || !valid_utf8(std::string_view(e.GetString(), e.GetStringLength()))) return false;
         list.emplace_back(e.GetString(), e.GetStringLength());
       }
       return true;

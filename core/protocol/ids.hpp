@@ -19,4 +19,7 @@ bool valid_user_id(std::string_view id);
 // App ids: 1..64 bytes of visible ASCII (Agora's are 32 hex characters; we accept any visible string).
 bool valid_app_id(std::string_view id);
 
+// Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). All text on the wire must be.
+bool valid_utf8(std::string_view text);
+
 }  // namespace rtm

@@ -36,6 +36,41 @@ struct Loader {
 
 }  // namespace
 
+Rate* rate_by_name(RateLimits& r, const std::string& name) {
+  static const std::pair<const char*, Rate RateLimits::*> table[] = {
+      {"login", &RateLimits::login}, {"renew", &RateLimits::renew}, {"messages", &RateLimits::messages},
+      {"join", &RateLimits::join}, {"join_same", &RateLimits::join_same}, {"members", &RateLimits::members},
+      {"count", &RateLimits::count}, {"query", &RateLimits::query}, {"subscribe", &RateLimits::subscribe},
+      {"user_attr_write", &RateLimits::user_attr_write}, {"user_attr_read", &RateLimits::user_attr_read},
+      {"channel_attr_write", &RateLimits::channel_attr_write}, {"channel_attr_read", &RateLimits::channel_attr_read},
+  };
+  for (auto& [n, m] : table)
+    if (name == n) return &(r.*m);
+  return nullptr;
+}
+
+void disable_rate_limits(RateLimits& r) {
+  for (auto* n : {"login", "renew", "messages", "join", "join_same", "members", "count", "query", "subscribe",
+                  "user_attr_write", "user_attr_read", "channel_attr_write", "channel_attr_read"})
+    rate_by_name(r, n)->count = 0;
+}
+
+bool validate(const ServerConfig& c, std::string& error) {
+  auto positive = [&](uint64_t v, const char* name) {
+    if (v == 0) error = std::string("config: '") + name + "' must be positive";
+    return v != 0;
+  };
+  return positive(c.offline_max_per_user, "offline_max_per_user") &&
+         positive(c.offline_ttl_seconds, "offline_ttl_seconds") &&
+         positive(c.outbound_queue_bytes, "outbound_queue_bytes") && positive(c.max_frame_bytes, "max_frame_bytes") &&
+         positive(c.max_pending_requests, "max_pending_requests") && positive(c.idle_timeout_ms, "idle_timeout_ms") &&
+         positive(c.login_timeout_ms, "login_timeout_ms") && positive(c.peer_timeout_ms, "peer_timeout_ms") &&
+         positive(c.recovery_messages, "recovery_messages") &&
+         positive(c.member_count_interval_ms, "member_count_interval_ms") &&
+         positive(c.invitation_offline_ms, "invitation_offline_ms") &&
+         positive(c.invitation_ack_ms, "invitation_ack_ms") && positive(c.invitation_expire_ms, "invitation_expire_ms");
+}
+
 bool parse_listen(const std::string& text, bool tls, ListenConfig& out) {
   auto colon = text.rfind(':');
   std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
@@ -121,6 +156,34 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
     else if (key == "idle_timeout_ms") ok = L.get_uint(v, key, cfg.idle_timeout_ms, 3600000);
     else if (key == "login_timeout_ms") ok = L.get_uint(v, key, cfg.login_timeout_ms, 3600000);
     else if (key == "peer_timeout_ms") ok = L.get_uint(v, key, cfg.peer_timeout_ms, 3600000);
+    else if (key == "grace_ms") ok = L.get_uint(v, key, cfg.grace_ms, 3600000);
+    else if (key == "recovery_messages") ok = L.get_uint(v, key, cfg.recovery_messages, 1u << 20);
+    else if (key == "recovery_age_ms") ok = L.get_uint(v, key, cfg.recovery_age_ms, 86400000);
+    else if (key == "member_count_interval_ms") ok = L.get_uint(v, key, cfg.member_count_interval_ms, 3600000);
+    else if (key == "member_events_max") ok = L.get_uint(v, key, cfg.member_events_max, 1u << 30);
+    else if (key == "channel_attr_ttl_ms") ok = L.get_uint(v, key, cfg.channel_attr_ttl_ms, 1u << 31);
+    else if (key == "invitation_offline_ms") ok = L.get_uint(v, key, cfg.invitation_offline_ms, 3600000);
+    else if (key == "invitation_ack_ms") ok = L.get_uint(v, key, cfg.invitation_ack_ms, 3600000);
+    else if (key == "invitation_expire_ms") ok = L.get_uint(v, key, cfg.invitation_expire_ms, 3600000);
+    else if (key == "token_warning_ms") ok = L.get_uint(v, key, cfg.token_warning_ms, 86400000);
+    else if (key == "rate_limits") {
+      if (!v.IsObject()) return L.fail(key, "must be an object");
+      for (auto& f : v.GetObject()) {
+        std::string name(f.name.GetString(), f.name.GetStringLength());
+        Rate* r = rate_by_name(cfg.rate, name);
+        std::string k = "rate_limits." + name;
+        if (!r) return L.fail(k, "is not a known limit");
+        if (!f.value.IsObject()) return L.fail(k, "must be an object {\"count\": N, \"window_ms\": M}");
+        for (auto& g : f.value.GetObject()) {
+          std::string gk = k + "." + std::string(g.name.GetString());
+          if (std::string(g.name.GetString()) == "count") ok = L.get_uint(g.value, gk, r->count, 1u << 30);
+          else if (std::string(g.name.GetString()) == "window_ms") ok = L.get_uint(g.value, gk, r->window_ms, 3600000);
+          else return L.fail(gk, "is not a known key");
+          if (!ok) return false;
+        }
+        if (r->window_ms == 0) return L.fail(k + ".window_ms", "must be positive");
+      }
+    }
     else return L.fail(key, "is not a known key");
     if (!ok) return false;
   }

@@ -57,7 +57,8 @@ struct ServerConfig {
   bool store_sync = true;                    // fsync every commit (synchronous=FULL)
 
   std::size_t outbound_queue_bytes = 4u << 20;  // per connection; overflow closes with 4100
-  std::size_t max_frame_bytes = 64u << 10;      // larger WebSocket messages close with 1009
+  std::size_t max_frame_bytes = 256u << 10;     // larger WebSocket messages close with 1009 (a 32 KB
+                                                // message may grow up to 6x when JSON-escaped)
   std::size_t max_pending_requests = 4096;      // unanswered peer messages per connection
   uint32_t idle_timeout_ms = 10000;             // no traffic for this long: connection is dead
   uint32_t login_timeout_ms = 10000;            // upgrade to login frame
@@ -79,6 +80,13 @@ struct ServerConfig {
 // Reads a JSON config file into `cfg` (keys not present keep their value). Returns false and sets
 // `error` when the file cannot be read or a key has the wrong type or is unknown.
 bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& error);
+
+// Checks values that would break the server (zero sizes and timeouts).
+bool validate(const ServerConfig& cfg, std::string& error);
+
+// Looks a limit up by its config name ("messages", "join", ...); null if unknown.
+Rate* rate_by_name(RateLimits& r, const std::string& name);
+void disable_rate_limits(RateLimits& r);
 
 // Parses "host:port" (host optional) into `out`.
 bool parse_listen(const std::string& text, bool tls, ListenConfig& out);

@@ -104,6 +104,7 @@ void Server::start() {
   auto& d = *impl_;
   auto& cfg = d.core.cfg;
   if (d.running) return;
+  if (std::string err; !validate(cfg, err)) throw std::runtime_error(err);
   if (cfg.listen.empty()) {
     cfg.listen.push_back({"127.0.0.1", 9600, false});
     if (cfg.dev) cfg.listen.push_back({"127.0.0.1", 9601, true});

@@ -115,7 +115,8 @@ TEST_P(Session, PeerMessagesAreAcknowledgedByTheReceiver) {
   ASSERT_TRUE(b.login("bob"));
   auto before = std::chrono::system_clock::now();
   EXPECT_EQ(a.send("bob", Message::from_text("hello bob")), PeerMessageErr::OK);
-  // OK means the receiving SDK already has it.
+  // OK means the receiving SDK has it; its callback runs on bob's dispatcher.
+  ASSERT_TRUE(b.rec.wait_messages(1));
   b.rec.locked([&] {
     ASSERT_EQ(b.rec.messages.size(), 1u);
     auto& r = b.rec.messages[0];
@@ -130,6 +131,7 @@ TEST_P(Session, PeerMessagesAreAcknowledgedByTheReceiver) {
   std::string bin;
   for (int i = 0; i < 256; ++i) bin.push_back(static_cast<char>(i));
   EXPECT_EQ(a.send("bob", Message::from_raw(bin, "a description")), PeerMessageErr::OK);
+  ASSERT_TRUE(b.rec.wait_messages(2));
   b.rec.locked([&] {
     ASSERT_EQ(b.rec.messages.size(), 2u);
     EXPECT_EQ(b.rec.messages[1].msg.type, MessageType::RAW);

@@ -84,6 +84,13 @@ TEST(Codec, MalformedInputIsRejectedWithItsCode) {
   EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":0,\"to\":\"b\",\"type\":1,\"mid\":1}", false, f), invalid);
   EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":1,\"to\":\"b\",\"type\":3,\"mid\":1}", false, f), invalid);
   EXPECT_EQ(proto::decode("{\"op\":\"ack\",\"n\":-1}", false, f), invalid);
+  // Text that is not valid UTF-8 never reaches a receiver.
+  EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":1,\"to\":\"b\",\"type\":1,\"mid\":1,\"text\":\"\\udc00\"}", false, f), invalid);
+  EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":1,\"to\":\"b\",\"type\":1,\"mid\":1,\"text\":\"\xc0\xaf\"}", false, f), invalid);
+  EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":1,\"to\":\"b\",\"type\":1,\"mid\":1,\"text\":\"\xff\"}", false, f), invalid);
+  Frame ok;
+  EXPECT_EQ(proto::decode("{\"op\":\"peer\",\"id\":1,\"to\":\"b\",\"type\":1,\"mid\":1,\"text\":\"\\ud83d\\ude00 \xe2\x82\xac\"}", false, ok), 0);
+  EXPECT_EQ(ok.text, "\xf0\x9f\x98\x80 \xe2\x82\xac");
   Frame u;
   EXPECT_EQ(proto::decode("{\"op\":\"teleport\",\"id\":42}", false, u), static_cast<int>(ProtocolErr::UNKNOWN_OP));
   EXPECT_EQ(u.id, 42);
