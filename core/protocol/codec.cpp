@@ -297,7 +297,9 @@ int decode(std::string_view data, bool binary, Frame& out) {
     if (!read_field(fd.f, it->value, out)) return kBad;
   }
   // Requests need a positive id, so that their answer can be correlated.
-  if (info->request && out.id <= 0) return kBad;
+  // (A `cmsg` pushed by the server carries its channel `seq` instead of an id.)
+  bool pushed_cmsg = out.op == Op::cmsg && out.seq > 0;
+  if (info->request && !pushed_cmsg && out.id <= 0) return kBad;
   if (carries_message(out.op)) {
     if (out.type != static_cast<int>(MessageType::TEXT) && out.type != static_cast<int>(MessageType::RAW)) return kBad;
     if (out.type == static_cast<int>(MessageType::TEXT) && !out.payload.empty()) return kBad;
