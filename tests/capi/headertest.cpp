@@ -1,0 +1,2 @@
+// The header test compiled as C++ (see headertest.c).
+#include "headertest.c"
