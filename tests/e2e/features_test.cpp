@@ -198,8 +198,13 @@ TEST(UserAttributes, EveryOperationAndItsLimits) {
   EXPECT_EQ(code(a.client->set_local_user_attributes({{"k", "v"}}, &rid), rid), 0);
   a.client->logout();
   ASSERT_TRUE(a.rec.wait_state(ConnectionState::DISCONNECTED));
-  EXPECT_EQ(b.rec.wait_code(rid_of(b.client->get_user_attributes("alice", &rid), rid)),
-            static_cast<int>(AttributeOperationErr::USER_NOT_FOUND));
+  // The logout frame reaches rtmd a moment after the SDK reports it; ask until it has.
+  int after = -1;
+  for (int i = 0; i < 40 && after != static_cast<int>(AttributeOperationErr::USER_NOT_FOUND); ++i) {
+    after = b.rec.wait_code(rid_of(b.client->get_user_attributes("alice", &rid), rid));
+    std::this_thread::sleep_for(25ms);
+  }
+  EXPECT_EQ(after, static_cast<int>(AttributeOperationErr::USER_NOT_FOUND));
   EXPECT_EQ(a.client->set_local_user_attributes({{"k", "v"}}), static_cast<int>(AttributeOperationErr::USER_NOT_LOGGED_IN));
 }
 
