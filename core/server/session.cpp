@@ -196,7 +196,8 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
  public:
   TcpListener(net::io_context& ioc, const ListenConfig& lc, ServerCore& core, net::ssl::context* tls,
               ConnTracker& tracker)
-      : ioc_(ioc), acceptor_(net::make_strand(ioc)), core_(core), tls_(tls), tracker_(tracker) {
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), backoff_(acceptor_.get_executor()), core_(core), tls_(tls),
+        tracker_(tracker) {
     tcp::endpoint ep(net::ip::make_address(lc.address), lc.port);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -232,7 +233,11 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
           c->start();
         }
       } else {
+        // Out of descriptors or similar: back off instead of spinning on the error.
         RTM_LOG(warn, "listener", "accept: " << ec.message());
+        self->backoff_.expires_after(std::chrono::milliseconds(100));
+        self->backoff_.async_wait([self](beast::error_code) { self->accept(); });
+        return;
       }
       self->accept();
     });
@@ -241,6 +246,7 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
  private:
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer backoff_;
   ServerCore& core_;
   net::ssl::context* tls_;
   ConnTracker& tracker_;

@@ -61,6 +61,7 @@ class OfflineStore {
   void run();
   void exec(const char* sql);
   void process(std::deque<Job>& batch);
+  void purge_expired();
 
   StoreOptions opts_;
   sqlite3* db_ = nullptr;

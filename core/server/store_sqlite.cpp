@@ -56,6 +56,7 @@ OfflineStore::OfflineStore(StoreOptions opts) : opts_(std::move(opts)) {
        " id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, rcv TEXT NOT NULL, snd TEXT NOT NULL,"
        " type INTEGER NOT NULL, text BLOB, payload BLOB, mid INTEGER NOT NULL, ts INTEGER NOT NULL)");
   exec("CREATE INDEX IF NOT EXISTS offline_rcv ON offline(app, rcv, id)");
+  exec("CREATE INDEX IF NOT EXISTS offline_ts ON offline(ts)");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -109,16 +110,28 @@ void OfflineStore::flush() {
 }
 
 void OfflineStore::run() {
+  auto next_purge = std::chrono::steady_clock::now();
   for (;;) {
     std::deque<Job> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      cv_.wait_until(lock, next_purge, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty() && stop_) return;
       batch.swap(queue_);
     }
     process(batch);
+    // Messages past their lifetime go even for receivers who never log in again.
+    if (std::chrono::steady_clock::now() >= next_purge) {
+      purge_expired();
+      next_purge = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    }
   }
+}
+
+void OfflineStore::purge_expired() {
+  Stmt del(db_, "DELETE FROM offline WHERE ts < ?");
+  del.i64(1, now_ms() - int64_t(opts_.ttl_seconds) * 1000);
+  if (del.step() != SQLITE_DONE) RTM_LOG(warn, "store", "purge failed: " << sqlite3_errmsg(db_));
 }
 
 // One transaction for every write in the batch (group commit); reads run in order between them, so a
