@@ -1,6 +1,7 @@
 // Channels, channel messages, recovery after a reconnect, member events and counts, end to end.
 #include "support/harness.hpp"
 #include "support/proxy.hpp"
+#include "support/raw_ws.hpp"
 
 #include <thread>
 
@@ -244,4 +245,50 @@ TEST(Channels, NotLoggedInIsRefusedAtOnce) {
   ASSERT_TRUE(ch);
   EXPECT_EQ(ch->join(), static_cast<int>(JoinChannelErr::USER_NOT_LOGGED_IN));
   EXPECT_EQ(ch->send_message(Message::from_text("x")), static_cast<int>(ChannelMessageErr::USER_NOT_LOGGED_IN));
+}
+
+TEST(Channels, MemberEventsStopAboveTheConfiguredSize) {
+  TestServer srv([](server::ServerConfig& c) { c.member_events_max = 3; });
+  Member a(srv.ws_url(), "a", "big"), b(srv.ws_url(), "b", "big"), c(srv.ws_url(), "c", "big"),
+      d(srv.ws_url(), "d", "big");
+  ASSERT_TRUE(a.join());
+  ASSERT_TRUE(b.join());
+  ASSERT_TRUE(c.join());  // 3 members: still announced
+  ASSERT_TRUE(a.rec.wait([&] { return a.rec.member_joined.size() == 2; }));
+  ASSERT_TRUE(d.join());  // 4 members: silent
+  ASSERT_EQ(d.ch->leave(), 0);
+  ASSERT_TRUE(d.rec.wait([&] { return !d.rec.leaves.empty(); }));
+  ASSERT_EQ(c.ch->leave(), 0);  // back to 3: announced again
+  ASSERT_TRUE(a.rec.wait([&] { return a.rec.member_left.size() == 1; }));
+  std::this_thread::sleep_for(100ms);
+  a.rec.locked([&] {
+    EXPECT_EQ(a.rec.member_joined, (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(a.rec.member_left, (std::vector<std::string>{"c"}));
+  });
+}
+
+TEST(Channels, GetMembersReturnsASampleOf512FromALargerChannel) {
+  TestServer srv;
+  std::vector<std::unique_ptr<RawWs>> crowd;
+  std::string reply;
+  for (int i = 0; i < 520; ++i) {
+    crowd.push_back(std::make_unique<RawWs>(srv.server->port(false)));
+    crowd.back()->send_text(R"({"op":"login","id":1,"app":"testapp","uid":"m)" + std::to_string(i) + "\"}");
+    crowd.back()->send_text(R"({"op":"join","id":2,"ch":"crowd"})");
+  }
+  for (auto& w : crowd) ASSERT_TRUE(w->read(reply));  // login answers; joins follow
+  Member a(srv.ws_url(), "observer", "crowd");
+  ASSERT_TRUE(a.join());
+  ASSERT_EQ(a.ch->get_members(), 0);
+  ASSERT_TRUE(a.rec.wait([&] { return !a.rec.members.empty(); }));
+  a.rec.locked([&] {
+    auto m = a.rec.members[0].first;
+    EXPECT_EQ(m.size(), 512u);
+    std::sort(m.begin(), m.end());
+    EXPECT_EQ(std::unique(m.begin(), m.end()), m.end());
+  });
+  int64_t rid = 0;
+  ASSERT_EQ(a.tc.client->get_channel_member_count({"crowd"}, &rid), 0);
+  ASSERT_EQ(a.tc.rec.wait_code(rid), 0);
+  a.tc.rec.locked([&] { EXPECT_EQ(a.tc.rec.counts[rid][0].count, 521); });
 }
