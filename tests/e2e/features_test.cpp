@@ -534,3 +534,73 @@ TEST(RateLimits, LoginAndQueriesAreLimitedWithTheirCodes) {
   EXPECT_EQ(c.rec.wait_code(rid_of(c.client->get_channel_member_count({"a"}, &rid), rid)),
             static_cast<int>(GetChannelMemberCountErr::TOO_OFTEN));
 }
+
+TEST(RateLimits, EveryLimitedOperationAnswersItsTooOftenCode) {
+  TestServer srv([](server::ServerConfig& c) {
+    c.rate.join = {1, 60000};
+    c.rate.members = {1, 60000};
+    c.rate.subscribe = {1, 60000};
+    c.rate.channel_attr_write = {1, 60000};
+    c.rate.channel_attr_read = {1, 60000};
+    c.rate.user_attr_read = {1, 60000};
+    c.rate.renew = {1, 60000};
+  });
+  TestClient c(srv.ws_url());
+  ASSERT_TRUE(c.login("busy"));
+  ChannelRecorder r1, r2;
+  auto ch1 = c.client->create_channel("one", &r1);
+  auto ch2 = c.client->create_channel("two", &r2);
+  ASSERT_EQ(ch1->join(), 0);
+  ASSERT_TRUE(r1.wait([&] { return r1.joined == 1; }));
+  ASSERT_EQ(ch2->join(), 0);
+  ASSERT_TRUE(r2.wait([&] { return !r2.join_failures.empty(); }));
+  r2.locked([&] { EXPECT_EQ(r2.join_failures[0], JoinChannelErr::TOO_OFTEN); });
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(ch1->get_members(), 0);
+  ASSERT_TRUE(r1.wait([&] { return r1.members.size() == 2; }));
+  r1.locked([&] {
+    EXPECT_EQ(r1.members[0].second, GetMembersErr::OK);
+    EXPECT_EQ(r1.members[1].second, GetMembersErr::TOO_OFTEN);
+  });
+  int64_t rid = 0;
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->subscribe_peers_online_status({"x"}, &rid), rid)), 0);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->subscribe_peers_online_status({"y"}, &rid), rid)),
+            static_cast<int>(PeerSubscriptionStatusErr::TOO_OFTEN));
+  const int attr_too_often = static_cast<int>(AttributeOperationErr::TOO_OFTEN);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->set_channel_attributes("one", {{"k", "v"}}, {}, &rid), rid)), 0);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->set_channel_attributes("one", {{"k", "v"}}, {}, &rid), rid)), attr_too_often);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->get_channel_attributes("one", &rid), rid)), 0);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->get_channel_attributes("one", &rid), rid)), attr_too_often);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->get_user_attributes("busy", &rid), rid)), 0);
+  EXPECT_EQ(c.rec.wait_code(rid_of(c.client->get_user_attributes("busy", &rid), rid)), attr_too_often);
+  ASSERT_EQ(c.client->renew_token("anything"), 0);
+  ASSERT_EQ(c.client->renew_token("anything"), 0);
+  ASSERT_TRUE(c.rec.wait([&] { return c.rec.renewals.size() == 2; }));
+  c.rec.locked([&] {
+    EXPECT_EQ(c.rec.renewals[0].second, RenewTokenErr::OK);  // an app without a certificate
+    EXPECT_EQ(c.rec.renewals[1].second, RenewTokenErr::TOO_OFTEN);
+  });
+}
+
+TEST(Invitations, AcceptWhileTheCallerIsUnreachableFails) {
+  TestServer srv([](server::ServerConfig& c) { c.grace_ms = 5000; });
+  Proxy proxy(srv.server->port(false));
+  ClientConfig cc;
+  cc.reconnect_min_ms = 100;
+  cc.reconnect_max_ms = 200;
+  TestClient caller(proxy.url(), "testapp", cc), callee(srv.ws_url());
+  ASSERT_TRUE(caller.login("caller"));
+  ASSERT_TRUE(callee.login("callee"));
+  auto li = caller.client->create_local_invitation("callee");
+  ASSERT_EQ(caller.client->send_local_invitation(li), 0);
+  ASSERT_TRUE(callee.rec.wait_inv("remote_received"));
+  ASSERT_TRUE(caller.rec.wait_inv("local_received"));
+  auto ri = callee.rec.locked([&] { return callee.rec.remote_invitations.back(); });
+  proxy.block(true);
+  proxy.cut();
+  ASSERT_TRUE(caller.rec.wait_state(ConnectionState::RECONNECTING));
+  std::this_thread::sleep_for(200ms);  // rtmd has noticed the dropped connection
+  ASSERT_EQ(callee.client->accept_remote_invitation(ri), 0);
+  EXPECT_EQ(ri->state(), RemoteInvitationState::ACCEPT_SENT_TO_LOCAL);
+  ASSERT_TRUE(callee.rec.wait_inv("remote_failure:2"));  // ACCEPT_FAILURE
+  EXPECT_EQ(ri->state(), RemoteInvitationState::FAILURE);
+}
