@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -32,7 +33,8 @@ using Reason = ConnectionChangeReason;
 
 namespace {
 constexpr std::size_t kMaxInvitationText = 8 * 1024;
-constexpr std::size_t kMaxChannels = 20;
+constexpr std::size_t kMaxUserAttrBytes = 16 * 1024;
+constexpr std::size_t kMaxChannelAttrBytes = 32 * 1024;
 }  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
@@ -52,7 +54,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   struct ChannelState {
     ChannelEventHandler* handler = nullptr;
     bool joined = false;     // network thread
-    bool joining = false;    // network thread
     uint64_t last_seq = 0;   // network thread: the newest channel message delivered
   };
 
@@ -74,6 +75,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::atomic<int64_t> next_id{1};
   uint64_t mid_prefix = 0;
   std::atomic<uint32_t> mid_counter{0};
+  std::string sid;  // identifies this instance's session to rtmd, so only it can resume the session
   std::mutex chan_mu;
   std::map<std::string, std::shared_ptr<ChannelState>> channels;  // live Channel objects
 
@@ -106,6 +108,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         dispatcher(cfg.dispatch == DispatchMode::thread, cfg.max_pending_events / 2, [this] { resume_reading(); }) {
     url_ok = parse_url(cfg.url, url);
     mid_prefix = (rng() & 0x7fffffffULL) << 32;
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    sid = buf;
   }
 
   void start() {
@@ -228,6 +234,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.token = token;
     f.sdk = "rtmkit-cpp/0.1.0";
     f.resume = ever_logged_in;
+    f.sid = sid;
     send_frame(f);
   }
 
@@ -276,7 +283,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       f.op = proto::Op::join;
       f.ch = id;
       f.since = cs->last_seq;
-      internal_request(f, [](int, proto::Frame*) {});
+      internal_request(f, [this, id, cs](int code, proto::Frame* res) {
+        if (code != 0) {
+          // The channel could not be rejoined: it is left, and its handler hears so.
+          RTM_LOG(warn, "client", "rejoining channel '" << id << "' failed: " << code);
+          cs->joined = false;
+          emit_channel(id, [](ChannelEventHandler& h) { h.on_leave(LeaveChannelErr::FAILURE); });
+          return;
+        }
+        // A channel that rtmd recreated meanwhile numbers its messages from the start again.
+        if (res && res->seq < cs->last_seq) cs->last_seq = res->seq;
+      });
     }
     if (!local_attrs.empty()) {
       proto::Frame f;
@@ -339,10 +356,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     {
       std::lock_guard l(chan_mu);
       for (auto& [id, cs] : channels)
-        if (cs->joined || cs->joining) left.emplace_back(id, cs);
+        if (cs->joined) left.emplace_back(id, cs);
     }
     for (auto& [id, cs] : left) {
-      cs->joined = cs->joining = false;
+      cs->joined = false;
       cs->last_seq = 0;
     }
     local_attrs.clear();
@@ -540,19 +557,24 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     return m;
   }
 
+  // False when `key` was seen among the last dedup_window messages.
+  bool remember(std::string key) {
+    if (!seen.insert(key).second) return false;
+    seen_order.push_back(std::move(key));
+    if (seen_order.size() > cfg.dedup_window) {
+      seen.erase(seen_order.front());
+      seen_order.pop_front();
+    }
+    return true;
+  }
+
   void on_msg(proto::Frame& f) {
     ++received;
     proto::Frame ack;
     ack.op = proto::Op::ack;
     ack.n = received;
     send_frame(ack);
-    std::string key = f.from + '\n' + std::to_string(f.mid);
-    if (!seen.insert(key).second) return;  // a duplicate of a message already delivered
-    seen_order.push_back(std::move(key));
-    if (seen_order.size() > cfg.dedup_window) {
-      seen.erase(seen_order.front());
-      seen_order.pop_front();
-    }
+    if (!remember(f.from + '\n' + std::to_string(f.mid))) return;  // a duplicate already delivered
     emit([from = std::move(f.from), m = to_message(f)](EventHandler& h) { h.on_message_received_from_peer(from, m); });
   }
 
@@ -561,6 +583,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (!cs || !cs->joined) return;
     if (f.seq <= cs->last_seq) return;  // already delivered (recovery overlaps the live stream)
     cs->last_seq = f.seq;
+    // A message its sender resent after a reconnect comes with a new seq but the same message id.
+    if (!remember(f.ch + '\n' + f.from + '\n' + std::to_string(f.mid))) return;
     emit_channel(f.ch, [from = std::move(f.from), m = to_message(f)](ChannelEventHandler& h) {
       h.on_message_received(from, m);
     });
@@ -662,10 +686,16 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.to = inv->caller_id();
     f.mid = inv->id();
     Impl* self = this;
-    return submit(std::move(f), static_cast<int>(E::ALREADY_END), 0, 0, [self, inv, accept](int code, proto::Frame*) {
+    return submit(std::move(f), static_cast<int>(E::ALREADY_END), -1, -1, [self, inv, accept](int code, proto::Frame*) {
       if (code != 0) {
-        std::lock_guard l(inv->mu_);
-        if (inv->state_ == S::ACCEPT_SENT_TO_LOCAL) inv->state_ = S::FAILURE;
+        if (!accept) return;
+        {
+          std::lock_guard l(inv->mu_);
+          if (inv->state_ != S::ACCEPT_SENT_TO_LOCAL) return;
+          inv->state_ = S::FAILURE;
+        }
+        self->remote_invitations.erase(inv->caller_id() + '\n' + std::to_string(inv->id()));
+        self->emit([inv](EventHandler& h) { h.on_remote_invitation_failure(inv, RemoteInvitationErr::ACCEPT_FAILURE); });
         return;
       }
       if (accept) return;  // ACCEPTED follows once the caller has the answer
@@ -862,7 +892,6 @@ int Channel::join() {
                       cs->joined = true;
                       cs->last_seq = res ? res->seq : 0;
                     }
-                    cs->joining = false;
                     self->emit_channel(id, [code](ChannelEventHandler& h) {
                       if (code == 0) h.on_join_success();
                       else h.on_join_failure(static_cast<E>(code));
@@ -1025,8 +1054,15 @@ std::vector<proto::Attr> to_wire(const std::vector<Attribute>& a) {
   return out;
 }
 
-// A write of user or channel attributes; `apply` updates the local copy on success.
-int attr_write(Client::Impl& d, proto::Frame f, AttrCallback cb, std::function<void()> apply, int64_t* request_id) {
+// A write of user or channel attributes; `apply` updates the local copy on success. Sizes that can
+// never fit are refused here, before anything is sent.
+int attr_write(Client::Impl& d, proto::Frame f, AttrCallback cb, std::function<void()> apply, int64_t* request_id,
+               std::size_t max_total) {
+  std::size_t total = 0;
+  for (auto& a : f.attrs) total += a.key.size() + a.value.size();
+  if (f.attrs.size() > 32 || f.keys.size() > 32 || total > max_total) return static_cast<int>(AE::SIZE_OVERFLOW);
+  for (auto& a : f.attrs)
+    if (!valid_utf8(a.key) || !valid_utf8(a.value)) return static_cast<int>(AE::INVALID_ARGUMENT);
   f.id = d.next_id++;
   Client::Impl* self = &d;
   int64_t rid = f.id;
@@ -1046,7 +1082,7 @@ int Client::set_local_user_attributes(const std::vector<Attribute>& attributes, 
   return attr_write(*impl_, std::move(f), &EventHandler::on_set_local_user_attributes_result, [self, attributes] {
     self->local_attrs.clear();
     for (auto& a : attributes) self->local_attrs[a.key] = a.value;
-  }, request_id);
+  }, request_id, kMaxUserAttrBytes);
 }
 
 int Client::add_or_update_local_user_attributes(const std::vector<Attribute>& attributes, int64_t* request_id) {
@@ -1057,7 +1093,7 @@ int Client::add_or_update_local_user_attributes(const std::vector<Attribute>& at
   return attr_write(*impl_, std::move(f), &EventHandler::on_add_or_update_local_user_attributes_result,
                     [self, attributes] {
                       for (auto& a : attributes) self->local_attrs[a.key] = a.value;
-                    }, request_id);
+                    }, request_id, kMaxUserAttrBytes);
 }
 
 int Client::delete_local_user_attributes_by_keys(const std::vector<std::string>& keys, int64_t* request_id) {
@@ -1067,7 +1103,7 @@ int Client::delete_local_user_attributes_by_keys(const std::vector<std::string>&
   Impl* self = impl_.get();
   return attr_write(*impl_, std::move(f), &EventHandler::on_delete_local_user_attributes_result, [self, keys] {
     for (auto& k : keys) self->local_attrs.erase(k);
-  }, request_id);
+  }, request_id, kMaxUserAttrBytes);
 }
 
 int Client::clear_local_user_attributes(int64_t* request_id) {
@@ -1075,7 +1111,7 @@ int Client::clear_local_user_attributes(int64_t* request_id) {
   f.op = proto::Op::uattr_clear;
   Impl* self = impl_.get();
   return attr_write(*impl_, std::move(f), &EventHandler::on_clear_local_user_attributes_result,
-                    [self] { self->local_attrs.clear(); }, request_id);
+                    [self] { self->local_attrs.clear(); }, request_id, kMaxUserAttrBytes);
 }
 
 int Client::get_user_attributes(const std::string& user_id, int64_t* request_id) {
@@ -1114,7 +1150,7 @@ int channel_attr_write(Client::Impl& d, proto::Op op, const std::string& ch, con
   f.attrs = to_wire(attrs);
   f.keys = keys;
   f.notify = o.enable_notification_to_channel_members;
-  return attr_write(d, std::move(f), cb, {}, request_id);
+  return attr_write(d, std::move(f), cb, {}, request_id, kMaxChannelAttrBytes);
 }
 }  // namespace
 
@@ -1227,8 +1263,9 @@ int Client::send_local_invitation(const LocalInvitationPtr& inv) {
     inv->state_ = LocalInvitationState::SENT_TO_REMOTE;
   }
   net::post(impl_->ioc, [self, inv] { self->local_invitations[inv->id()] = inv; });
-  return impl_->submit(std::move(f), static_cast<int>(E::INVALID_ARGUMENT), 0, 0, [self, inv](int code, proto::Frame*) {
-    if (code == 0) return;
+  return impl_->submit(std::move(f), static_cast<int>(E::INVALID_ARGUMENT), -1, -1, [self, inv](int code, proto::Frame*) {
+    // ALREADY_SENT answers a resend after a reconnect: the invitation is still live.
+    if (code == 0 || code == static_cast<int>(E::ALREADY_SENT)) return;
     self->local_invitations.erase(inv->id());
     {
       std::lock_guard l(inv->mu_);
@@ -1252,8 +1289,8 @@ int Client::cancel_local_invitation(const LocalInvitationPtr& inv) {
   f.to = inv->callee_id();
   f.mid = inv->id();
   Impl* self = impl_.get();
-  return impl_->submit(std::move(f), static_cast<int>(E::ALREADY_END), 0, 0, [self, inv](int code, proto::Frame*) {
-    if (code != 0) return;  // it ended first; its own event says how
+  return impl_->submit(std::move(f), static_cast<int>(E::ALREADY_END), -1, -1, [self, inv](int code, proto::Frame*) {
+    if (code != 0) return;  // it ended first (its own event says how) or the cancel was lost
     self->local_invitations.erase(inv->id());
     {
       std::lock_guard l(inv->mu_);

@@ -15,7 +15,7 @@ namespace {
 
 enum class F : uint8_t {
   id, code, reason, app, uid, token, sdk, resume, to, from, ch, type, text, offline, notify, joined,
-  mid, ts, seq, since, n, hb, count, detail, version, content, response, uids, nums, keys, attrs,
+  mid, ts, seq, since, n, hb, count, detail, version, content, response, uids, nums, keys, attrs, sid,
 };
 
 struct Field {
@@ -34,7 +34,7 @@ constexpr bool R = true, O = false;
 
 // The field table of every op: the single source of truth for encoding and decoding.
 const OpInfo kOps[] = {
-    {Op::login, "login", true, {{F::app, R}, {F::uid, R}, {F::token, O}, {F::sdk, O}, {F::resume, O}}},
+    {Op::login, "login", true, {{F::app, R}, {F::uid, R}, {F::token, O}, {F::sdk, O}, {F::resume, O}, {F::sid, O}}},
     {Op::logout, "logout", true, {}},
     {Op::renew, "renew", true, {{F::token, R}}},
     {Op::peer, "peer", true, {{F::to, R}, {F::type, R}, {F::text, O}, {F::offline, O}, {F::mid, R}}},
@@ -91,7 +91,7 @@ const char* key_of(F f) {
   static constexpr const char* names[] = {
       "id", "code", "reason", "app", "uid", "token", "sdk", "resume", "to", "from", "ch", "type", "text", "offline",
       "notify", "joined", "mid", "ts", "seq", "since", "n", "hb", "count", "detail", "version", "content",
-      "response", "uids", "nums", "keys", "attrs"};
+      "response", "uids", "nums", "keys", "attrs", "sid"};
   return names[static_cast<int>(f)];
 }
 
@@ -133,6 +133,7 @@ bool read_field(F f, const rapidjson::Value& v, Frame& out) {
     case F::version: return read_str(v, out.version);
     case F::content: return read_str(v, out.content);
     case F::response: return read_str(v, out.response);
+    case F::sid: return read_str(v, out.sid);
     case F::uids:
     case F::keys: {
       if (!v.IsArray() || v.Size() > kMaxListEntries) return false;
@@ -222,6 +223,7 @@ void write_field(Writer& w, F f, bool required, const Frame& x) {
     case F::version: str(x.version); break;
     case F::content: str(x.content); break;
     case F::response: str(x.response); break;
+    case F::sid: str(x.sid); break;
     case F::uids: strs(x.uids); break;
     case F::keys: strs(x.keys); break;
     case F::nums:

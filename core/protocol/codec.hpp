@@ -52,6 +52,7 @@ struct Frame {
   std::string token;       // login, renew
   std::string sdk;         // login: free-form client name/version, logged only
   bool resume = false;     // login: the SDK reconnects an existing session
+  std::string sid;         // login: the SDK instance's session id; a resume must present the same one
   std::string to;          // peer; inv_*: the other party
   std::string from;        // msg, cmsg; inv: the other party
   std::string ch;          // channel id

@@ -103,25 +103,26 @@ void Conn::on_closed() {
   if (!key_.empty()) core_.registry.unbind(key_, this);
   logged_in_ = false;
   if (user_) {
-    bool grace = false;
+    // Only the connection that still carries the session decides its fate (a resume may have
+    // moved it to a newer connection already).
+    bool owns = false;
     {
       std::lock_guard l(user_->mu);
-      // Only if this connection still carries the session (a resume may have taken it over).
-      if (!user_->ended && user_->conn.lock().get() == this) {
+      owns = !user_->ended && user_->conn.lock().get() == this;
+      if (owns && !ended_) {
         user_->attached = false;
         user_->conn.reset();
         user_->grace_deadline = Clock::now() + std::chrono::milliseconds(core_.cfg.grace_ms);
-        grace = !ended_;
       }
     }
-    if (grace) {
+    if (owns && ended_) {
+      core_.end_user(user_, true);
+    } else if (owns) {
       {
         std::lock_guard l(core_.grace_mu);
         core_.in_grace.push_back(user_);
       }
       core_.notify_presence(app_, uid_, PeerState::UNREACHABLE);
-    } else if (ended_) {
-      core_.end_user(user_, true);
     }
   }
   auto unacked = std::move(unacked_);
@@ -139,6 +140,8 @@ void Conn::on_message(std::string_view data, bool binary) {
     protocol_error(f.id, err, name(static_cast<ProtocolErr>(err)));
     return;
   }
+  if (proto::is_request(f.op) && f.id <= 0)
+    return protocol_error(0, static_cast<int>(ProtocolErr::INVALID_FIELD), "a request needs a positive id");
   if (!logged_in_ && f.op != proto::Op::login) {
     protocol_error(f.id, static_cast<int>(ProtocolErr::NOT_LOGGED_IN), "log in first");
     return;
@@ -216,9 +219,9 @@ void Conn::handle_login(proto::Frame& f) {
   std::shared_ptr<UserRecord> previous;
   bool resumed = false, was_unreachable = false;
   user_ = core_.users.with(key_, [&](std::shared_ptr<UserRecord>& slot) {
-    if (slot && f.resume) {
+    if (slot && f.resume && !f.sid.empty()) {
       std::lock_guard l(slot->mu);
-      if (!slot->ended) {
+      if (!slot->ended && slot->sid == f.sid) {
         resumed = true;
         was_unreachable = !slot->attached;
         slot->attached = true;
@@ -231,6 +234,7 @@ void Conn::handle_login(proto::Frame& f) {
     slot->app = app_;
     slot->uid = uid_;
     slot->key = key_;
+    slot->sid = f.sid;
     slot->conn = self;
     return slot;
   });
@@ -582,6 +586,8 @@ void Conn::handle_presence(proto::Frame& f) {
   }
   using E = PeerSubscriptionStatusErr;
   bool subscribe = f.op == proto::Op::sub;
+  std::sort(f.uids.begin(), f.uids.end());
+  f.uids.erase(std::unique(f.uids.begin(), f.uids.end()), f.uids.end());
   if (f.uids.empty() || f.uids.size() > kMaxSubscriptions) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
   for (auto& u : f.uids)
     if (!valid_user_id(u)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
@@ -597,11 +603,10 @@ void Conn::handle_presence(proto::Frame& f) {
       for (auto& u : f.uids) user_->subscriptions.erase(u);
     }
   }
-  for (auto& u : f.uids)
-    core_.watchers.with(Registry::key(app_, u), [&](std::set<std::string>& w) {
-      if (subscribe) w.insert(uid_);
-      else w.erase(uid_);
-    });
+  for (auto& u : f.uids) {
+    if (subscribe) core_.watchers.with(Registry::key(app_, u), [&](std::set<std::string>& w) { w.insert(uid_); });
+    else core_.unwatch(app_, u, uid_);
+  }
   reply(f.id, static_cast<int>(E::OK));
   if (subscribe) {
     // The current state right after subscribing.

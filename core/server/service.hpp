@@ -54,12 +54,14 @@ struct ServerCore {
   void broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
                  bool binary, const std::string& except_key);
   void notify_presence(const std::string& app, const std::string& uid, PeerState state);
+  void unwatch(const std::string& app, const std::string& target, const std::string& watcher);
   PeerState presence_of(const std::string& app, const std::string& uid);
   std::shared_ptr<Channel> channel(const std::string& app, const std::string& id, bool create);
   // Removes `uid` from a channel, announcing it to the others.
   void leave_channel(const std::string& app, const std::string& uid, const std::string& ch_id);
   // Ends a user session: leaves its channels, drops its subscriptions and attributes.
-  void end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline);
+  // With `expiring`, only a session still detached is ended (a resume may have just taken it).
+  void end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline, bool expiring = false);
   void mark_count_dirty(const std::shared_ptr<Channel>& ch);
   // Periodic work: grace expiry, member counts, invitation deadlines, empty channels.
   void housekeeping();

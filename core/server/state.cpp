@@ -49,10 +49,16 @@ PeerState ServerCore::presence_of(const std::string& app, const std::string& uid
   return PeerState::OFFLINE;
 }
 
+void ServerCore::unwatch(const std::string& app, const std::string& target, const std::string& watcher) {
+  auto key = Registry::key(app, target);
+  watchers.with(key, [&](std::set<std::string>& w) { w.erase(watcher); });
+  watchers.erase_if(key, [](const std::set<std::string>& w) { return w.empty(); });
+}
+
 void ServerCore::notify_presence(const std::string& app, const std::string& uid, PeerState state) {
-  std::vector<std::string> who;
-  watchers.with(Registry::key(app, uid), [&](std::set<std::string>& w) { who.assign(w.begin(), w.end()); });
-  if (who.empty()) return;
+  auto set = watchers.find(Registry::key(app, uid));
+  if (set.empty()) return;
+  std::vector<std::string> who(set.begin(), set.end());
   proto::Frame p;
   p.op = proto::Op::presence;
   p.uids = {uid};
@@ -113,11 +119,11 @@ void ServerCore::leave_channel(const std::string& app, const std::string& uid, c
   });
 }
 
-void ServerCore::end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline) {
+void ServerCore::end_user(const std::shared_ptr<UserRecord>& u, bool announce_offline, bool expiring) {
   std::set<std::string> chans, subs;
   {
     std::lock_guard l(u->mu);
-    if (u->ended) return;
+    if (u->ended || (expiring && u->attached)) return;
     u->ended = true;
     chans.swap(u->channels);
     subs.swap(u->subscriptions);
@@ -125,8 +131,7 @@ void ServerCore::end_user(const std::shared_ptr<UserRecord>& u, bool announce_of
   }
   users.erase_if(u->key, [&](const std::shared_ptr<UserRecord>& cur) { return cur == u; });
   for (auto& ch : chans) leave_channel(u->app, u->uid, ch);
-  for (auto& s : subs)
-    watchers.with(Registry::key(u->app, s), [&](std::set<std::string>& w) { w.erase(u->uid); });
+  for (auto& s : subs) unwatch(u->app, s, u->uid);
   if (announce_offline) notify_presence(u->app, u->uid, PeerState::OFFLINE);
   // Invitations this user sent end with it.
   std::vector<Invitation> gone;
@@ -214,7 +219,7 @@ void ServerCore::housekeeping() {
       it = drop ? in_grace.erase(it) : it + 1;
     }
   }
-  for (auto& u : expired) end_user(u, true);
+  for (auto& u : expired) end_user(u, true, true);
 
   // Member counts, at most once per interval per channel.
   std::vector<std::shared_ptr<Channel>> due;

@@ -70,6 +70,7 @@ class ShardedMap {
 // A logged-in user: outlives its connection by the grace period so that a reconnect resumes it.
 struct UserRecord {
   std::string app, uid, key;
+  std::string sid;                             // the SDK instance that owns the session
   std::mutex mu;
   std::weak_ptr<Conn> conn;                    // the attached connection; empty while in grace
   bool attached = true;

@@ -4,7 +4,9 @@
 #     (no Boost, OpenSSL, SQLite or std:: symbol leaks from the statically linked core);
 #  2. the exported functions, the functions declared in the public headers, the functions the symbol
 #     test references, and capi/symbols-in-versions.txt are the same set;
-#  3. no double-underscore (private) name is exported; the library has the expected SONAME.
+#  3. every public function is called by the C tests (unit.c, e2e.c);
+#  4. no double-underscore (private) name is exported; the library has the expected SONAME and can
+#     be dlopen'ed by any runtime (no static TLS, no text relocations).
 # usage: check_exports.sh LIB SOURCE_DIR
 set -euo pipefail
 lib=$1
@@ -50,6 +52,17 @@ compare declared exported
 compare declared referenced
 compare declared versions
 
+# Every public function is exercised by the C tests.
+for f in $(cat "$tmp/declared"); do
+  grep -qw "$f" "$src/tests/capi/unit.c" "$src/tests/capi/e2e.c" "$src/tests/capi/testutil.h" \
+    || { echo "FAIL: no C test calls $f"; fail=1; }
+done
+
+# Loadable with dlopen anywhere (JNI, .NET, Python): no static TLS, no text relocations.
+if readelf -d "$lib" | grep -qE 'STATIC_TLS|TEXTREL'; then
+  echo "FAIL: the library needs static TLS or text relocations:"; readelf -d "$lib" | grep -E 'FLAGS|TEXTREL'; fail=1
+fi
+
 soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 case "$soname" in
   librtmkit.so.[0-9]*) ;;
@@ -58,6 +71,6 @@ esac
 
 n=$(wc -l <"$tmp/exported")
 if [ "$fail" = 0 ]; then
-  echo "capi_exports: $n rtm_* functions exported, all declared, referenced and versioned; SONAME $soname; nothing else exported"
+  echo "capi_exports: $n rtm_* functions exported, all declared, referenced, tested and versioned; SONAME $soname; nothing else exported"
 fi
 exit "$fail"

@@ -292,3 +292,34 @@ TEST(Channels, GetMembersReturnsASampleOf512FromALargerChannel) {
   ASSERT_EQ(a.tc.rec.wait_code(rid), 0);
   a.tc.rec.locked([&] { EXPECT_EQ(a.tc.rec.counts[rid][0].count, 521); });
 }
+
+TEST(Channels, ResumeOverADeadConnectionRtmdHasNotNoticedKeepsTheSession) {
+  TestServer srv([](server::ServerConfig& c) { c.idle_timeout_ms = 30000; });  // rtmd notices nothing
+  Proxy proxy(srv.server->port(false));
+  ClientConfig cc;
+  cc.idle_timeout_ms = 600;  // the SDK notices within a second
+  cc.reconnect_min_ms = 50;
+  cc.reconnect_max_ms = 100;
+  Member m(proxy.url(), "mover", "keep", cc);
+  Member other(srv.ws_url(), "other", "keep");
+  ASSERT_TRUE(m.join());
+  ASSERT_TRUE(other.join());
+  int64_t rid = 0;
+  ASSERT_EQ(m.tc.client->set_local_user_attributes({{"k", "v"}}, &rid), 0);
+  ASSERT_EQ(m.tc.rec.wait_code(rid), 0);
+  proxy.freeze();
+  ASSERT_TRUE(m.tc.rec.wait_state(ConnectionState::RECONNECTING, 5s));
+  ASSERT_TRUE(m.tc.rec.wait_state(ConnectionState::CONNECTED, 5s));
+  std::this_thread::sleep_for(500ms);  // the stale connection is closed by now
+  ASSERT_EQ(other.tc.client->get_user_attributes("mover", &rid), 0);
+  ASSERT_EQ(other.tc.rec.wait_code(rid), 0);
+  other.tc.rec.locked([&] { EXPECT_EQ(other.tc.rec.user_attrs[rid].size(), 1u); });
+  EXPECT_EQ(other.send("still here?"), ChannelMessageErr::OK);
+  ASSERT_TRUE(m.rec.wait([&] { return !m.rec.messages.empty(); }));
+  other.rec.locked([&] { EXPECT_TRUE(other.rec.member_left.empty()); });
+  // A second device of the same user cannot take the session over by claiming to resume it.
+  TestClient second(srv.ws_url());
+  ASSERT_TRUE(second.login("mover"));
+  ASSERT_TRUE(m.tc.rec.wait_state(ConnectionState::ABORTED));
+  m.tc.rec.locked([&] { EXPECT_EQ(m.tc.rec.states.back().second, ConnectionChangeReason::REMOTE_LOGIN); });
+}

@@ -42,6 +42,14 @@ class Proxy {
       pairs_.clear();
     });
   }
+  // Open connections stay open but carry nothing more in either direction, as when a network path
+  // dies silently; only idle timeouts can notice.
+  void freeze() {
+    run([this] {
+      for (auto& p : pairs_) p->frozen = true;
+      pairs_.clear();  // the pairs live on through their pending reads
+    });
+  }
   // While blocked, new connections are closed at once.
   void block(bool b) { blocked_ = b; }
 
@@ -49,6 +57,7 @@ class Proxy {
   struct Pair : std::enable_shared_from_this<Pair> {
     boost::asio::ip::tcp::socket a, b;
     std::array<char, 16384> ba{}, bb{};
+    bool frozen = false;
     explicit Pair(boost::asio::io_context& io) : a(io), b(io) {}
     void close() {
       boost::system::error_code ec;
@@ -59,6 +68,7 @@ class Proxy {
     void pump(boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to, std::array<char, 16384>& buf) {
       from.async_read_some(boost::asio::buffer(buf), [self = shared_from_this(), &from, &to, &buf](auto ec, std::size_t n) {
         if (ec) return self->close();
+        if (self->frozen) return self->pump(from, to, buf);  // swallowed
         boost::asio::async_write(to, boost::asio::buffer(buf.data(), n), [self, &from, &to, &buf](auto ec2, std::size_t) {
           if (ec2) return self->close();
           self->pump(from, to, buf);
