@@ -127,7 +127,7 @@ void Conn::on_closed() {
   }
   auto unacked = std::move(unacked_);
   unacked_.clear();
-  for (auto& d : unacked) fail_undelivered(*d);
+  unacked.for_each([&](std::shared_ptr<Delivery>& d) { fail_undelivered(*d); });
   pending_ids_.clear();
   pending_order_.clear();
 }
@@ -276,7 +276,7 @@ void Conn::handle_logout(proto::Frame& f) {
 }
 
 void Conn::handle_renew(proto::Frame& f) {
-  if (!allow(limits().renew, rates_.renew)) return reply(f.id, static_cast<int>(RenewTokenErr::TOO_OFTEN));
+  if (!allow(limits().renew, rates().renew)) return reply(f.id, static_cast<int>(RenewTokenErr::TOO_OFTEN));
   const AppConfig* app = nullptr;
   if (auto it = core_.apps.find(app_); it != core_.apps.end()) app = &it->second;
   if (!app || app->certificate.empty()) return reply(f.id, static_cast<int>(RenewTokenErr::OK));
@@ -297,7 +297,7 @@ void Conn::handle_peer(proto::Frame& f) {
   if (!valid_user_id(f.to)) return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_USERID));
   if (proto::message_size(f) > limits::kMaxMessageBytes)
     return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_MESSAGE));
-  if (!allow(limits().messages, rates_.messages)) return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
+  if (!allow(limits().messages, rates().messages)) return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
   if (pending_ids_.size() >= core_.cfg.max_pending_requests)
     return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
   if (!pending_ids_.insert(f.id).second)
@@ -411,8 +411,8 @@ void Conn::handle_join(proto::Frame& f) {
   using E = JoinChannelErr;
   if (!valid_user_id(f.ch)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
   if (joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::ALREADY_JOINED));
-  if (!allow(limits().join, rates_.join)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
-  if (!allow(limits().join_same, rates_.join_same[f.ch]))
+  if (!allow(limits().join, rates().join)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().join_same, rates().join_same[f.ch]))
     return reply(f.id, static_cast<int>(E::JOIN_SAME_CHANNEL_TOO_OFTEN));
   bool rejoin = false;
   {
@@ -485,7 +485,7 @@ void Conn::handle_cmsg(proto::Frame& f) {
   using E = ChannelMessageErr;
   if (!joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
   if (proto::message_size(f) > limits::kMaxMessageBytes) return reply(f.id, static_cast<int>(E::INVALID_MESSAGE));
-  if (!allow(limits().messages, rates_.messages)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().messages, rates().messages)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
   auto ch = core_.channel(app_, f.ch, false);
   if (!ch) return reply(f.id, static_cast<int>(E::FAILURE));
   proto::Frame m;
@@ -521,7 +521,7 @@ void Conn::handle_cmsg(proto::Frame& f) {
 void Conn::handle_members(proto::Frame& f) {
   using E = GetMembersErr;
   if (!joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
-  if (!allow(limits().members, rates_.members)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().members, rates().members)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
   proto::Frame r;
   r.op = proto::Op::res;
   r.id = f.id;
@@ -543,7 +543,7 @@ void Conn::handle_count(proto::Frame& f) {
   if (f.uids.size() > kMaxCountChannels) return reply(f.id, static_cast<int>(E::EXCEED_LIMIT));
   for (auto& c : f.uids)
     if (!valid_user_id(c)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
-  if (!allow(limits().count, rates_.count)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().count, rates().count)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
   proto::Frame r;
   r.op = proto::Op::res;
   r.id = f.id;
@@ -567,7 +567,7 @@ void Conn::handle_presence(proto::Frame& f) {
   r.id = f.id;
   if (f.op == proto::Op::subs) {
     using E = QueryPeersBySubscriptionOptionErr;
-    if (!allow(limits().subscribe, rates_.subs)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+    if (!allow(limits().subscribe, rates().subs)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
     std::lock_guard l(user_->mu);
     r.uids.assign(user_->subscriptions.begin(), user_->subscriptions.end());
     return reply(r);
@@ -577,7 +577,7 @@ void Conn::handle_presence(proto::Frame& f) {
     if (f.uids.empty() || f.uids.size() > kMaxQueryPeers) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
     for (auto& u : f.uids)
       if (!valid_user_id(u)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
-    if (!allow(limits().query, rates_.query)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+    if (!allow(limits().query, rates().query)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
     r.uids = std::move(f.uids);
     // A query answers online or offline; only subscriptions see UNREACHABLE.
     for (auto& u : r.uids)
@@ -591,7 +591,7 @@ void Conn::handle_presence(proto::Frame& f) {
   if (f.uids.empty() || f.uids.size() > kMaxSubscriptions) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
   for (auto& u : f.uids)
     if (!valid_user_id(u)) return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
-  if (!allow(limits().subscribe, subscribe ? rates_.sub : rates_.unsub)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!allow(limits().subscribe, subscribe ? rates().sub : rates().unsub)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
   {
     std::lock_guard l(user_->mu);
     if (subscribe) {
@@ -624,7 +624,7 @@ void Conn::handle_presence(proto::Frame& f) {
 
 void Conn::handle_user_attrs(proto::Frame& f) {
   bool read = f.op == proto::Op::uattr_get;
-  if (!allow(read ? limits().user_attr_read : limits().user_attr_write, read ? rates_.uattr_r : rates_.uattr_w))
+  if (!allow(read ? limits().user_attr_read : limits().user_attr_write, read ? rates().uattr_r : rates().uattr_w))
     return reply(f.id, static_cast<int>(AttrErr::TOO_OFTEN));
   if (read) {
     if (!valid_user_id(f.uid)) return reply(f.id, static_cast<int>(AttrErr::INVALID_ARGUMENT));
@@ -668,7 +668,7 @@ void Conn::handle_user_attrs(proto::Frame& f) {
 void Conn::handle_channel_attrs(proto::Frame& f) {
   bool read = f.op == proto::Op::cattr_get;
   if (!valid_user_id(f.ch)) return reply(f.id, static_cast<int>(AttrErr::INVALID_ARGUMENT));
-  if (!allow(read ? limits().channel_attr_read : limits().channel_attr_write, read ? rates_.cattr_r : rates_.cattr_w))
+  if (!allow(read ? limits().channel_attr_read : limits().channel_attr_write, read ? rates().cattr_r : rates().cattr_w))
     return reply(f.id, static_cast<int>(AttrErr::TOO_OFTEN));
   if (read) {
     if (auto e = check_keys(f.keys); e != AttrErr::OK) return reply(f.id, static_cast<int>(e));

@@ -156,10 +156,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // Requests this connection sent that wait for a receiver's ack: id -> deadline order.
   std::unordered_set<int64_t> pending_ids_;
-  std::deque<std::pair<Clock::time_point, int64_t>> pending_order_;
+  Fifo<std::pair<Clock::time_point, int64_t>> pending_order_;
 
   // Messages written to this connection, not yet acknowledged, in the order written.
-  std::deque<std::shared_ptr<Delivery>> unacked_;
+  Fifo<std::shared_ptr<Delivery>> unacked_;
   uint64_t msgs_written_ = 0;
   uint64_t msgs_acked_ = 0;
   std::unordered_set<int64_t> offline_seen_;  // store rows already written on this connection
@@ -167,7 +167,12 @@ class Conn : public std::enable_shared_from_this<Conn> {
   struct Rates {
     RateWindow renew, messages, join, members, count, query, sub, unsub, subs, uattr_w, uattr_r, cattr_w, cattr_r;
     std::unordered_map<std::string, RateWindow> join_same;
-  } rates_;
+  };
+  std::unique_ptr<Rates> rates_;  // made on first use: most connections are idle most of the time
+  Rates& rates() {
+    if (!rates_) rates_ = std::make_unique<Rates>();
+    return *rates_;
+  }
 };
 
 }  // namespace rtm::server

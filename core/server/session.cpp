@@ -13,6 +13,7 @@
 #include "core/common/log.hpp"
 #include "core/server/listener.hpp"
 #include "core/server/service.hpp"
+#include "core/server/state.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -125,7 +126,7 @@ class WsConn final : public Conn {
     if (queued_bytes_ + data->size() > core_.cfg.outbound_queue_bytes) {
       RTM_LOG(warn, "session", "outbound queue over " << core_.cfg.outbound_queue_bytes << " bytes; closing");
       // Drop what is queued, except the message being written (its buffer is in use).
-      if (!queue_.empty()) queue_.erase(queue_.begin() + 1, queue_.end());
+      queue_.truncate_after_front();
       queued_bytes_ = queue_.empty() ? 0 : queue_.front().first->size();
       close(close_code::SLOW_CONSUMER, "slow consumer");
       return;
@@ -184,7 +185,7 @@ class WsConn final : public Conn {
   ConnTracker& tracker_;
   beast::flat_buffer buf_;
   std::optional<http::request_parser<http::empty_body>> parser_;
-  std::deque<std::pair<std::shared_ptr<const std::string>, bool>> queue_;
+  Fifo<std::pair<std::shared_ptr<const std::string>, bool>> queue_;
   std::size_t queued_bytes_ = 0;
   std::optional<net::steady_timer> close_timer_;
   bool open_ = false;

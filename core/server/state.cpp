@@ -14,10 +14,16 @@ void Channel::rebuild_keys() {
 
 bool RateWindow::allow(const Rate& r, Clock::time_point now) {
   if (r.count == 0) return true;
-  auto window = std::chrono::milliseconds(r.window_ms);
-  while (!hits_.empty() && now - hits_.front() >= window) hits_.pop_front();
-  if (hits_.size() >= r.count) return false;
-  hits_.push_back(now);
+  double cap = r.count;
+  if (tokens_ < 0) {
+    tokens_ = cap;
+  } else {
+    double ms = std::chrono::duration<double, std::milli>(now - last_).count();
+    tokens_ = std::min(cap, tokens_ + ms * cap / r.window_ms);
+  }
+  last_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
   return true;
 }
 

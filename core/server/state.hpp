@@ -115,13 +115,55 @@ struct Invitation {
   Clock::time_point deadline;
 };
 
-// Sliding-window counter for one rate limit.
+// A token bucket for one rate limit: `count` operations, refilled evenly over `window_ms`.
+// Sixteen bytes and no allocation, so that idle connections stay small.
 class RateWindow {
  public:
   bool allow(const Rate& r, Clock::time_point now);
 
  private:
-  std::deque<Clock::time_point> hits_;
+  double tokens_ = -1;  // -1: not used yet (full)
+  Clock::time_point last_{};
+};
+
+// A FIFO over a vector: unlike std::deque it allocates nothing until the first push, and keeps its
+// (small) capacity once drained, so idle connections cost little and busy ones do not reallocate.
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == v_.size(); }
+  std::size_t size() const { return v_.size() - head_; }
+  T& front() { return v_[head_]; }
+  const T& front() const { return v_[head_]; }
+  template <class... A>
+  void emplace_back(A&&... a) { v_.emplace_back(std::forward<A>(a)...); }
+  void push_back(T x) { v_.push_back(std::move(x)); }
+  void pop_front() {
+    v_[head_] = T{};
+    if (++head_ == v_.size()) {
+      v_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && head_ * 2 >= v_.size()) {
+      v_.erase(v_.begin(), v_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  void clear() {
+    v_.clear();
+    head_ = 0;
+  }
+  // Drops everything behind the front element.
+  void truncate_after_front() {
+    if (!empty()) v_.resize(head_ + 1);
+  }
+  template <class F>
+  void for_each(F f) {
+    for (std::size_t i = head_; i < v_.size(); ++i) f(v_[i]);
+  }
+
+ private:
+  std::vector<T> v_;
+  std::size_t head_ = 0;
 };
 
 }  // namespace rtm::server
