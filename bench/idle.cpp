@@ -16,11 +16,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -220,6 +220,7 @@ ClientProc fork_clients(const ChildSpec& spec, int cpu) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive rtm-bench
     ::close(fds[0]);
     pin_to_cpu(cpu);
     try {
@@ -298,17 +299,6 @@ struct Mem {
   }
 };
 
-// The kernel's TCP memory (both ends of every loopback connection), from /proc/net/sockstat, bytes.
-long kernel_tcp_bytes() {
-  std::ifstream f("/proc/net/sockstat");
-  for (std::string line; std::getline(f, line);) {
-    if (line.rfind("TCP:", 0) != 0) continue;
-    auto pos = line.find(" mem ");
-    if (pos != std::string::npos) return std::atol(line.c_str() + pos + 5) * sysconf(_SC_PAGESIZE);
-  }
-  return -1;
-}
-
 double mib(long b) { return static_cast<double>(b) / (1024.0 * 1024.0); }
 
 struct IdleResult {
@@ -316,7 +306,6 @@ struct IdleResult {
   int ok = 0, failed = 0, dropped = 0;
   double login_s = 0;
   Mem before, after;
-  long ktcp_before = -1, ktcp_after = -1;
   double per_conn = -1;
   long target = 0;
   std::string error;
@@ -343,7 +332,6 @@ IdleResult measure(const IdleOptions& o, bool tls, uint16_t port, pid_t server) 
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   r.before = Mem::read(server);
-  r.ktcp_before = kernel_tcp_bytes();
 
   std::vector<ClientProc> procs;
   int per = o.conns / o.procs, extra = o.conns % o.procs;
@@ -369,7 +357,6 @@ IdleResult measure(const IdleOptions& o, bool tls, uint16_t port, pid_t server) 
   if (!all) r.error += " (some client processes did not finish in time)";
   std::this_thread::sleep_for(std::chrono::seconds(o.settle_s));
   r.after = Mem::read(server);
-  r.ktcp_after = kernel_tcp_bytes();
 
   for (auto& p : procs) ::kill(p.pid, SIGTERM);
   collect(procs, 'D', 10000);
@@ -392,8 +379,6 @@ void print(const IdleResult& r) {
   std::printf("  rtmd RssAnon: %8.1f MiB before, %8.1f MiB after (%.0f bytes per connection)\n", mib(r.before.anon),
               mib(r.after.anon), r.ok ? static_cast<double>(r.after.anon - r.before.anon) / r.ok : 0.0);
   std::printf("  rtmd RssFile: %8.1f MiB before, %8.1f MiB after\n", mib(r.before.file), mib(r.after.file));
-  std::printf("  kernel TCP memory (all sockets, both ends, not in VmRSS): %.1f MiB before, %.1f MiB after\n",
-              mib(r.ktcp_before), mib(r.ktcp_after));
   if (r.per_conn >= 0)
     std::printf("  %s: %.0f bytes of rtmd VmRSS per idle connection (target <= %ld): %s\n", r.name.c_str(), r.per_conn,
                 r.target, r.per_conn <= static_cast<double>(r.target) ? "MET" : "MISSED");
@@ -422,6 +407,8 @@ int run_idle(const IdleOptions& o) {
       ro.ws = !tls;
       ro.tls = tls;
       spawn_rtmd(ro, rtmd);
+      std::printf("rtmd command line: %s\n", rtmd.command_line.c_str());
+      std::fflush(stdout);
       results.push_back(measure(o, tls, tls ? rtmd.wss_port : rtmd.ws_port, rtmd.pid));
       rtmd.stop();
       print(results.back());

@@ -4,6 +4,9 @@
 // Open loop: send k is scheduled at t0 + k / rate whatever happened to the sends before it, and its
 // latency runs from that scheduled time to its completion. A stall therefore shows in the latency
 // of every message scheduled during it (no coordinated omission).
+//
+// Every pair exchanges messages in both directions: the schedule goes round the 2 x pairs senders
+// (a_0 -> b_0, b_0 -> a_0, a_1 -> b_1, ...), so each user sends rate / (2 x pairs) messages a second.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -45,10 +49,14 @@ struct Load {
   double warmup_s = 2;
   double duration_s = 10;
   std::size_t size = 64;
-  bool closed = false;  // closed loop: `window` outstanding per pair, refilled on completion
-  int window = 32;
+  bool closed = false;  // closed loop: `window` outstanding per sender, refilled on completion
+  int window = 16;
   pid_t server_pid = -1;
+  int senders() const { return 2 * pairs; }
 };
+
+// Closed loop: after an error (e.g. TOO_OFTEN from a rate limit) a sender pauses this long.
+constexpr int64_t kErrorBackoffNs = 10'000'000;
 
 // The phase's time line, in monotonic nanoseconds.
 struct Timeline {
@@ -81,9 +89,11 @@ class CpuSampler {
           sleep_until_ns(a);
           s0_ = server > 0 ? process_cpu_seconds(server) : -1;
           c0_ = process_cpu_seconds(::getpid());
+          m0_ = machine_cpu();
           sleep_until_ns(b);
           s1_ = server > 0 ? process_cpu_seconds(server) : -1;
           c1_ = process_cpu_seconds(::getpid());
+          m1_ = machine_cpu();
         }) {}
   ~CpuSampler() {
     if (th_.joinable()) th_.join();
@@ -94,10 +104,13 @@ class CpuSampler {
     if (th_.joinable()) th_.join();
     r.server_cpu_s = (s0_ >= 0 && s1_ >= 0) ? s1_ - s0_ : -1;
     r.client_cpu_s = c1_ - c0_;
+    r.other_cpu_s = std::max(0.0, (m1_.busy - m0_.busy) - r.client_cpu_s - std::max(0.0, r.server_cpu_s));
+    r.steal_s = m1_.steal - m0_.steal;
   }
 
  private:
   double s0_ = -1, s1_ = -1, c0_ = 0, c1_ = 0;
+  MachineCpu m0_, m1_;
   std::thread th_;
 };
 
@@ -132,7 +145,9 @@ std::string peer_err_name(int code) {
 
 class AsioLoad {
  public:
-  explicit AsioLoad(const Load& l) : load_(l), timer_(ioc_), deadline_(ioc_) {}
+  explicit AsioLoad(const Load& l)
+      : load_(l), timer_(ioc_), deadline_(ioc_), outstanding_per_(static_cast<std::size_t>(l.senders()), 0),
+        backoff_(static_cast<std::size_t>(l.senders()), 0) {}
   virtual ~AsioLoad() = default;
   AsioLoad(const AsioLoad&) = delete;
   AsioLoad& operator=(const AsioLoad&) = delete;
@@ -142,22 +157,11 @@ class AsioLoad {
     tl_ = Timeline::make(load_);
     CpuSampler sampler(load_.server_pid, tl_);
     timer_.expires_at(at(tl_.t_start));
-    if (load_.closed) {
-      timer_.async_wait([this](beast::error_code ec) {
-        if (ec) return;
-        int64_t now = now_ns();
-        for (int p = 0; p < load_.pairs; ++p)
-          for (int w = 0; w < load_.window; ++w) issue(p, now, false);
-        timer_.expires_at(at(tl_.t_meas_end));
-        timer_.async_wait([this](beast::error_code e) {
-          if (!e) end_sending();
-        });
-      });
-    } else {
-      timer_.async_wait([this](beast::error_code ec) {
-        if (!ec) tick();
-      });
-    }
+    timer_.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      if (load_.closed) top_up_all();
+      else tick();
+    });
     ioc_.run();
     Result r;
     r.name = name;
@@ -172,15 +176,18 @@ class AsioLoad {
  protected:
   // Connects (synchronously) and starts reading.
   virtual void setup() = 0;
-  // Sends one message on `pair`; its completion must call complete() with `origin` and `measured`.
-  virtual void send(int pair, int64_t origin, bool measured) = 0;
+  // Sends one message from `sender` (0 .. 2 x pairs - 1); its completion must call complete() with
+  // the same `sender`, `origin` and `measured`.
+  virtual void send(int sender, int64_t origin, bool measured) = 0;
 
-  void complete(int pair, int64_t origin, bool measured, std::string_view err) {
+  void complete(int sender, int64_t origin, bool measured, std::string_view err) {
     int64_t now = now_ns();
     --outstanding_;
+    --outstanding_per_[static_cast<std::size_t>(sender)];
     if (load_.closed) {
       if (tl_.in_window(now)) tally_.completion(now - origin, err);
-      if (!sending_done_) issue(pair, now, false);
+      if (!err.empty()) backoff_[static_cast<std::size_t>(sender)] = now + kErrorBackoffNs;
+      else if (!sending_done_) issue(sender, now, false);
     } else if (measured) {
       tally_.completion(now - origin, err);
     }
@@ -194,16 +201,18 @@ class AsioLoad {
   std::string payload_ = std::string(load_.size, 'x');
 
  private:
-  void issue(int pair, int64_t origin, bool measured) {
+  void issue(int sender, int64_t origin, bool measured) {
     ++outstanding_;
+    ++outstanding_per_[static_cast<std::size_t>(sender)];
     if (measured || (load_.closed && tl_.in_window(origin))) ++tally_.sent;
-    send(pair, origin, measured);
+    send(sender, origin, measured);
   }
 
+  // Open loop: every send whose time has come.
   void tick() {
     int64_t now = now_ns();
     while (next_ < tl_.total && tl_.sched(next_) <= now) {
-      issue(static_cast<int>(next_ % static_cast<uint64_t>(load_.pairs)), tl_.sched(next_), next_ >= tl_.warm);
+      issue(static_cast<int>(next_ % static_cast<uint64_t>(load_.senders())), tl_.sched(next_), next_ >= tl_.warm);
       ++next_;
     }
     if (next_ < tl_.total) {
@@ -214,6 +223,22 @@ class AsioLoad {
     } else {
       end_sending();
     }
+  }
+
+  // Closed loop: fill every sender's window (completions refill it at once; this catches senders
+  // that paused after an error), every 5 ms until the end of the measured interval.
+  void top_up_all() {
+    int64_t now = now_ns();
+    if (now >= tl_.t_meas_end) return end_sending();
+    for (int k = 0; k < load_.senders(); ++k) {
+      auto i = static_cast<std::size_t>(k);
+      if (backoff_[i] > now) continue;
+      while (outstanding_per_[i] < static_cast<uint64_t>(load_.window)) issue(k, now, false);
+    }
+    timer_.expires_after(std::chrono::milliseconds(5));
+    timer_.async_wait([this](beast::error_code ec) {
+      if (!ec) top_up_all();
+    });
   }
 
   void end_sending() {
@@ -231,21 +256,25 @@ class AsioLoad {
   Tally tally_;
   uint64_t next_ = 0;
   uint64_t outstanding_ = 0;
+  std::vector<uint64_t> outstanding_per_;
+  std::vector<int64_t> backoff_;
   bool sending_done_ = false;
 };
 
-// Frames of the raw TCP baselines: [origin ns][flags] then padding. flags bit 0: measured; bit 1:
-// second leg (echo mode).
+// Frames of the raw TCP baselines: a 16-byte head, then padding up to `len` bytes.
 struct FrameHead {
   int64_t origin;
-  uint64_t flags;
+  uint32_t flags;  // kMeasured, kSecondLeg (echo), kReply (relay)
+  uint32_t len;
 };
+constexpr uint32_t kMeasured = 1, kSecondLeg = 2, kReply = 4;
 constexpr std::size_t kReplyBytes = 32;
 
 class TcpLoad final : public AsioLoad {
  public:
-  // echo2 = false: pairs A, B through the relay; A sends a frame, B answers with a 32-byte reply.
-  // echo2 = true: one connection per pair to the echo port; a message is two round trips.
+  // echo2 = false: pairs of connections A, B through the relay. A message from A is a frame of
+  // `size` bytes relayed to B, and B's 32-byte reply relayed back to A (and the same from B to A).
+  // echo2 = true: one connection per sender to the echo port; a message is two round trips.
   TcpLoad(const Load& l, bool echo2, uint16_t port)
       : AsioLoad(l), echo2_(echo2), port_(port), frame_bytes_(std::max(l.size, sizeof(FrameHead))) {}
 
@@ -253,8 +282,7 @@ class TcpLoad final : public AsioLoad {
   struct Conn {
     explicit Conn(net::io_context& ioc) : sock(ioc) {}
     tcp::socket sock;
-    int role = 0;  // 0: A (relay sender), 1: B (relay receiver), 2: echo client
-    int pair = 0;
+    int sender = 0;
     std::array<char, 65536> rbuf{};
     std::string acc;
     std::string pending, inflight;
@@ -263,30 +291,27 @@ class TcpLoad final : public AsioLoad {
 
   void setup() override {
     tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port_);
-    for (int p = 0; p < load_.pairs; ++p) {
-      // The relay pairs connections in accept order: A then B, each connected before the next.
-      for (int role : echo2_ ? std::vector<int>{2} : std::vector<int>{0, 1}) {
-        auto c = std::make_unique<Conn>(ioc_);
-        c->sock.connect(ep);
-        c->sock.set_option(tcp::no_delay(true));
-        c->role = role;
-        c->pair = p;
-        conns_.push_back(std::move(c));
-      }
+    // The relay pairs connections in accept order: A then B, each connected before the next.
+    for (int k = 0; k < load_.senders(); ++k) {
+      auto c = std::make_unique<Conn>(ioc_);
+      c->sock.connect(ep);
+      c->sock.set_option(tcp::no_delay(true));
+      c->sender = k;
+      conns_.push_back(std::move(c));
     }
     usleep(50000);  // let the relay accept and pair them
-    for (auto& c : conns_) {
-      if (c->role != 1) senders_.push_back(c.get());
-      else receivers_.push_back(c.get());
-      read(*c);
-    }
+    for (auto& c : conns_) read(*c);
   }
 
-  void send(int pair, int64_t origin, bool measured) override {
-    std::string f(frame_bytes_, 'x');
-    FrameHead h{origin, measured ? 1u : 0u};
+  std::string frame(int64_t origin, uint32_t flags, std::size_t len) {
+    std::string f(len, 'x');
+    FrameHead h{origin, flags, static_cast<uint32_t>(len)};
     std::memcpy(f.data(), &h, sizeof h);
-    write(*senders_[static_cast<std::size_t>(pair)], f);
+    return f;
+  }
+
+  void send(int sender, int64_t origin, bool measured) override {
+    write(*conns_[static_cast<std::size_t>(sender)], frame(origin, measured ? kMeasured : 0, frame_bytes_));
   }
 
   void write(Conn& c, const std::string& data) {
@@ -309,36 +334,34 @@ class TcpLoad final : public AsioLoad {
     c.sock.async_read_some(net::buffer(c.rbuf), [this, &c](beast::error_code ec, std::size_t n) {
       if (ec) return;
       c.acc.append(c.rbuf.data(), n);
-      std::size_t unit = c.role == 0 ? kReplyBytes : frame_bytes_;
       std::size_t off = 0;
-      for (; c.acc.size() - off >= unit; off += unit) on_frame(c, c.acc.data() + off);
+      while (c.acc.size() - off >= sizeof(FrameHead)) {
+        FrameHead h;
+        std::memcpy(&h, c.acc.data() + off, sizeof h);
+        if (c.acc.size() - off < h.len) break;
+        on_frame(c, h);
+        off += h.len;
+      }
       c.acc.erase(0, off);
       read(c);
     });
   }
 
-  void on_frame(Conn& c, const char* data) {
-    FrameHead h;
-    std::memcpy(&h, data, sizeof h);
-    if (c.role == 1) {  // B: reply to A through the relay
-      std::string r(kReplyBytes, 'r');
-      std::memcpy(r.data(), &h, sizeof h);
-      write(c, r);
-    } else if (c.role == 2 && !(h.flags & 2u)) {  // echo: first round trip done, start the second
-      std::string f(data, frame_bytes_);
-      h.flags |= 2u;
-      std::memcpy(f.data(), &h, sizeof h);
-      write(c, f);
+  void on_frame(Conn& c, const FrameHead& h) {
+    if (echo2_) {
+      if (h.flags & kSecondLeg) complete(c.sender, h.origin, h.flags & kMeasured, {});
+      else write(c, frame(h.origin, h.flags | kSecondLeg, h.len));
+    } else if (h.flags & kReply) {
+      complete(c.sender, h.origin, h.flags & kMeasured, {});
     } else {
-      complete(c.pair, h.origin, h.flags & 1u, {});
+      write(c, frame(h.origin, h.flags | kReply, kReplyBytes));  // the receiver's reply
     }
   }
 
   bool echo2_;
   uint16_t port_;
   std::size_t frame_bytes_;
-  std::vector<std::unique_ptr<Conn>> conns_;
-  std::vector<Conn*> senders_, receivers_;
+  std::vector<std::unique_ptr<Conn>> conns_;  // index = sender
 };
 
 // rtm.v1 with a bare Beast WebSocket client per user and no client engine: the server's share of
@@ -353,55 +376,52 @@ class WsLoad final : public AsioLoad {
     websocket::stream<tcp::socket> ws;
     beast::flat_buffer buf;
     std::deque<std::string> q;
-    bool sender = false;
-    int pair = 0;
+    int sender = 0;
     std::string peer;
     uint64_t received = 0;
     int64_t next_id = 2;
     std::unordered_map<int64_t, std::pair<int64_t, bool>> pending;  // id -> origin, measured
   };
 
-  void setup() override {
-    tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port_);
-    for (int p = 0; p < load_.pairs; ++p) {
-      for (int s = 0; s < 2; ++s) {
-        auto c = std::make_unique<Conn>(ioc_);
-        c->ws.next_layer().connect(ep);
-        c->ws.next_layer().set_option(tcp::no_delay(true));
-        c->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-          req.set(beast::http::field::sec_websocket_protocol, rtm::proto::kSubprotocol);
-        }));
-        c->ws.handshake("127.0.0.1", "/");
-        c->ws.text(true);
-        c->ws.auto_fragment(false);
-        rtm::proto::Frame login;
-        login.op = rtm::proto::Op::login;
-        login.id = 1;
-        login.app = kApp;
-        login.uid = prefix_ + (s == 0 ? "a_" : "b_") + std::to_string(p);
-        bool bin = false;
-        c->ws.write(net::buffer(rtm::proto::encode(login, bin)));
-        c->ws.read(c->buf);
-        rtm::proto::Frame res;
-        auto d = c->buf.cdata();
-        if (rtm::proto::decode(std::string_view(static_cast<const char*>(d.data()), d.size()), false, res) ||
-            res.op != rtm::proto::Op::res || res.code != 0)
-          throw std::runtime_error("bare WebSocket login failed for " + login.uid);
-        c->buf.consume(c->buf.size());
-        c->sender = s == 0;
-        c->pair = p;
-        c->peer = prefix_ + "b_" + std::to_string(p);
-        conns_.push_back(std::move(c));
-      }
-    }
-    for (auto& c : conns_) {
-      if (c->sender) senders_.push_back(c.get());
-      read(*c);
-    }
+  static std::string uid(const std::string& prefix, int sender) {
+    return prefix + (sender % 2 ? "b_" : "a_") + std::to_string(sender / 2);
   }
 
-  void send(int pair, int64_t origin, bool measured) override {
-    Conn& c = *senders_[static_cast<std::size_t>(pair)];
+  void setup() override {
+    tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port_);
+    for (int k = 0; k < load_.senders(); ++k) {
+      auto c = std::make_unique<Conn>(ioc_);
+      c->ws.next_layer().connect(ep);
+      c->ws.next_layer().set_option(tcp::no_delay(true));
+      c->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+        req.set(beast::http::field::sec_websocket_protocol, rtm::proto::kSubprotocol);
+      }));
+      c->ws.handshake("127.0.0.1", "/");
+      c->ws.text(true);
+      c->ws.auto_fragment(false);
+      rtm::proto::Frame login;
+      login.op = rtm::proto::Op::login;
+      login.id = 1;
+      login.app = kApp;
+      login.uid = uid(prefix_, k);
+      bool bin = false;
+      c->ws.write(net::buffer(rtm::proto::encode(login, bin)));
+      c->ws.read(c->buf);
+      rtm::proto::Frame res;
+      auto d = c->buf.cdata();
+      if (rtm::proto::decode(std::string_view(static_cast<const char*>(d.data()), d.size()), false, res) ||
+          res.op != rtm::proto::Op::res || res.code != 0)
+        throw std::runtime_error("bare WebSocket login failed for " + login.uid);
+      c->buf.consume(c->buf.size());
+      c->sender = k;
+      c->peer = uid(prefix_, k ^ 1);
+      conns_.push_back(std::move(c));
+    }
+    for (auto& c : conns_) read(*c);
+  }
+
+  void send(int sender, int64_t origin, bool measured) override {
+    Conn& c = *conns_[static_cast<std::size_t>(sender)];
     rtm::proto::Frame f;
     f.op = rtm::proto::Op::peer;
     f.id = c.next_id++;
@@ -455,14 +475,13 @@ class WsLoad final : public AsioLoad {
       std::string err;
       if (f.op == Op::error) err = "protocol-error-" + std::to_string(f.code);
       else if (f.code != 0) err = peer_err_name(f.code);
-      complete(c.pair, origin, measured, err);
+      complete(c.sender, origin, measured, err);
     }
   }
 
   uint16_t port_;
   std::string prefix_;
-  std::vector<std::unique_ptr<Conn>> conns_;
-  std::vector<Conn*> senders_;
+  std::vector<std::unique_ptr<Conn>> conns_;  // index = sender
 };
 
 // ---- rtm::Client load generator -----------------------------------------------------------------
@@ -475,63 +494,57 @@ class RtmLoad {
     rtm::ClientConfig cc;
     cc.app_id = kApp;
     cc.url = "ws://127.0.0.1:" + std::to_string(port_);
-    for (int p = 0; p < load_.pairs; ++p) {
-      auto a = std::make_unique<Side>(this, p, prefix_ + "b_" + std::to_string(p));
-      auto b = std::make_unique<Side>(this, p, "");
-      a->client = std::make_unique<rtm::Client>(cc, a.get());
-      b->client = std::make_unique<rtm::Client>(cc, b.get());
-      if (a->client->login("", prefix_ + "a_" + std::to_string(p)) || b->client->login("", prefix_ + "b_" + std::to_string(p)))
-        throw std::runtime_error("login refused");
-      senders_.push_back(std::move(a));
-      receivers_.push_back(std::move(b));
+    auto uid = [&](int k) { return prefix_ + (k % 2 ? "b_" : "a_") + std::to_string(k / 2); };
+    for (int k = 0; k < load_.senders(); ++k) {
+      auto s = std::make_unique<Side>(this, uid(k ^ 1));
+      s->client = std::make_unique<rtm::Client>(cc, s.get());
+      if (s->client->login("", uid(k))) throw std::runtime_error("login refused");
+      sides_.push_back(std::move(s));
     }
-    for (auto* v : {&senders_, &receivers_})
-      for (auto& s : *v)
-        if (!s->wait_connected()) throw std::runtime_error("rtm::Client login did not complete");
+    for (auto& s : sides_)
+      if (!s->wait_connected()) throw std::runtime_error("rtm::Client login did not complete");
 
     tl_ = Timeline::make(load_);
-    {
-      CpuSampler sampler(load_.server_pid, tl_);
-      if (load_.closed) {
-        sleep_until_ns(tl_.t_start);
-        int64_t now = now_ns();
-        for (auto& s : senders_)
-          for (int w = 0; w < load_.window; ++w) s->send(now, false);
-        sleep_until_ns(tl_.t_meas_end);
-        sending_done_ = true;
-      } else {
-        for (uint64_t j = 0; j < tl_.total; ++j) {
-          int64_t t = tl_.sched(j);
-          sleep_until_ns(t);
-          senders_[j % senders_.size()]->send(t, j >= tl_.warm);
-        }
-        sending_done_ = true;
+    CpuSampler sampler(load_.server_pid, tl_);
+    sleep_until_ns(tl_.t_start);
+    if (load_.closed) {
+      // Completions refill each window at once; this loop restarts senders that paused after an error.
+      while (now_ns() < tl_.t_meas_end) {
+        for (auto& s : sides_) s->top_up();
+        usleep(5000);
       }
-      // Drain: every request ends in a result within the client's request timeout (10 s).
-      auto deadline = now_ns() + 12'000'000'000LL;
-      while (outstanding_.load() > 0 && now_ns() < deadline) usleep(1000);
-      Result r;
-      r.name = name;
-      r.ran = true;
-      r.interval_s = static_cast<double>(tl_.t_meas_end - tl_.t_meas_start) / 1e9;
-      sampler.fill(r);
-      for (auto& s : senders_) {
-        std::lock_guard lock(s->mu);
-        s->tally.into(r);
-        if (!load_.closed)
-          for (auto& [mid, v] : s->pending)
-            if (v.second) ++r.lost;
+    } else {
+      for (uint64_t j = 0; j < tl_.total; ++j) {
+        int64_t t = tl_.sched(j);
+        sleep_until_ns(t);
+        sides_[j % sides_.size()]->send(t, j >= tl_.warm);
       }
-      if (load_.closed) r.lost = outstanding_.load();
-      senders_.clear();  // joins the clients' threads; no callback runs after this
-      receivers_.clear();
-      return r;
     }
+    sending_done_ = true;
+    // Drain: every request ends in a result within the client's request timeout (10 s).
+    auto deadline = now_ns() + 12'000'000'000LL;
+    while (outstanding_.load() > 0 && now_ns() < deadline) usleep(1000);
+    Result r;
+    r.name = name;
+    r.ran = true;
+    r.interval_s = static_cast<double>(tl_.t_meas_end - tl_.t_meas_start) / 1e9;
+    sampler.fill(r);
+    for (auto& s : sides_) {
+      std::lock_guard lock(s->mu);
+      s->tally.into(r);
+      if (!load_.closed)
+        for (auto& [mid, v] : s->pending)
+          if (v.second) ++r.lost;
+    }
+    if (load_.closed) r.lost = outstanding_.load();
+    sides_.clear();  // joins the clients' threads; no callback runs after this
+    return r;
   }
 
  private:
+  // One user: sends to its partner, and receives from it (the client engine acknowledges).
   struct Side final : rtm::EventHandler {
-    Side(RtmLoad* o, int p, std::string peer_id) : owner(o), pair(p), peer(std::move(peer_id)) {
+    Side(RtmLoad* o, std::string peer_id) : owner(o), peer(std::move(peer_id)) {
       msg = rtm::Message::from_text(std::string(o->load_.size, 'x'));
     }
     ~Side() override { client.reset(); }  // before the members its callbacks use
@@ -543,16 +556,30 @@ class RtmLoad {
 
     void send(int64_t origin, bool measured) {
       std::lock_guard lock(mu);  // the result callback must find the entry
+      send_locked(origin, measured);
+    }
+
+    void send_locked(int64_t origin, bool measured) {
       int64_t mid = 0;
       int rc = client->send_message_to_peer(peer, msg, opts, &mid);
       bool counted = measured || (owner->load_.closed && owner->tl_.in_window(origin));
       if (counted) ++tally.sent;
       if (rc != 0) {
         if (counted) tally.completion(0, peer_err_name(rc) + "(refused)");
+        backoff_until = origin + kErrorBackoffNs;
         return;
       }
       pending.emplace(mid, std::make_pair(origin, measured));
       ++owner->outstanding_;
+    }
+
+    // Closed loop: fill the window unless paused after an error.
+    void top_up() {
+      int64_t now = now_ns();
+      std::lock_guard lock(mu);
+      if (backoff_until > now || owner->sending_done_.load()) return;
+      while (pending.size() < static_cast<std::size_t>(owner->load_.window) && backoff_until <= now)
+        send_locked(now, false);
     }
 
     void on_connection_state_changed(rtm::ConnectionState s, rtm::ConnectionChangeReason) override {
@@ -563,27 +590,23 @@ class RtmLoad {
 
     void on_send_message_result(int64_t mid, rtm::PeerMessageErr err) override {
       int64_t now = now_ns();
-      bool refill = false;
-      {
-        std::lock_guard lock(mu);
-        auto it = pending.find(mid);
-        if (it == pending.end()) return;
-        auto [origin, measured] = it->second;
-        pending.erase(it);
-        std::string e = err == rtm::PeerMessageErr::OK ? std::string() : peer_err_name(static_cast<int>(err));
-        if (owner->load_.closed) {
-          if (owner->tl_.in_window(now)) tally.completion(now - origin, e);
-          refill = !owner->sending_done_.load();
-        } else if (measured) {
-          tally.completion(now - origin, e);
-        }
-      }
+      std::lock_guard lock(mu);
+      auto it = pending.find(mid);
+      if (it == pending.end()) return;
+      auto [origin, measured] = it->second;
+      pending.erase(it);
       --owner->outstanding_;
-      if (refill) send(now, false);
+      std::string e = err == rtm::PeerMessageErr::OK ? std::string() : peer_err_name(static_cast<int>(err));
+      if (owner->load_.closed) {
+        if (owner->tl_.in_window(now)) tally.completion(now - origin, e);
+        if (!e.empty()) backoff_until = now + kErrorBackoffNs;
+        else if (!owner->sending_done_.load()) send_locked(now, false);
+      } else if (measured) {
+        tally.completion(now - origin, e);
+      }
     }
 
     RtmLoad* owner;
-    int pair;
     std::string peer;
     rtm::Message msg;
     rtm::SendMessageOptions opts;
@@ -591,6 +614,7 @@ class RtmLoad {
     std::condition_variable cv;
     rtm::ConnectionState state = rtm::ConnectionState::DISCONNECTED;
     std::unordered_map<int64_t, std::pair<int64_t, bool>> pending;  // message id -> origin, measured
+    int64_t backoff_until = 0;
     Tally tally;
     std::unique_ptr<rtm::Client> client;
   };
@@ -601,7 +625,7 @@ class RtmLoad {
   Timeline tl_;
   std::atomic<uint64_t> outstanding_{0};
   std::atomic<bool> sending_done_{false};
-  std::vector<std::unique_ptr<Side>> senders_, receivers_;
+  std::vector<std::unique_ptr<Side>> sides_;  // index = sender
 };
 
 void print_ratio(const char* what, double num, double den, double target) {
@@ -610,15 +634,24 @@ void print_ratio(const char* what, double num, double den, double target) {
               target, ratio <= target ? "MET" : "MISSED");
 }
 
+Result progress(Result r) {
+  std::fprintf(stderr, "  done: %s (p50 %s us, p99 %s us)\n", r.name.c_str(), fmt_us(r.hist.quantile(0.5)).c_str(),
+               fmt_us(r.hist.quantile(0.99)).c_str());
+  return r;
+}
+
 }  // namespace
 
 int run_latency(const LatencyOptions& o) {
   raise_nofile();
   tight_timer_slack();
   if (!pin_to_cpu(o.cpu_client)) std::fprintf(stderr, "rtm-bench: cannot pin to CPU %d\n", o.cpu_client);
-  std::printf("rtm-bench latency: %d pairs, %.0f msg/s offered in total, %zu-byte messages, %.0f s measured after "
-              "%.0f s warm-up\n  CPU placement: server/relay on CPU %d, clients on CPU %d; rtmd --threads 1\n\n",
-              o.pairs, o.rate, o.size, o.duration_s, o.warmup_s, o.cpu_server, o.cpu_client);
+  std::printf("rtm-bench latency: %d pairs (messages both ways, %d senders), %.0f msg/s offered in total, %zu-byte "
+              "messages,\n  %.0f s measured per phase in %d interleaved rounds after %.1f s warm-up; throughput phase: "
+              "%d pairs,\n  %d outstanding per sender, %.0f s; CPU placement: server/relay on CPU %d, clients on CPU %d; "
+              "rtmd --threads 1\n",
+              o.pairs, 2 * o.pairs, o.rate, o.size, o.duration_s, o.rounds, o.warmup_s, o.tput_pairs, o.window,
+              o.tput_duration_s, o.cpu_server, o.cpu_client);
   std::fflush(stdout);
 
   Load open;
@@ -630,43 +663,63 @@ int run_latency(const LatencyOptions& o) {
   Load closed = open;
   closed.closed = true;
   closed.window = o.window;
+  closed.pairs = o.tput_pairs;
   closed.warmup_s = 1;
   closed.duration_s = o.tput_duration_s;
 
   Result relay, echo2, relay_tput, rtm_open, bare_open, rtm_tput, bare_tput;
-  if (o.baselines) {
-    Child r;
-    spawn_relay(o.cpu_server, r);
-    open.server_pid = closed.server_pid = r.pid;
-    relay = TcpLoad(open, false, r.ws_port).run("raw TCP relay (baseline)");
-    echo2 = TcpLoad(open, true, r.wss_port).run("2 raw TCP round trips");
-    if (o.throughput) relay_tput = TcpLoad(closed, false, r.ws_port).run("raw TCP relay, closed loop");
-    r.stop();
-  }
-  {
-    Child rtmd;
-    RtmdOptions ro;
-    ro.path = o.rtmd;
-    ro.cpu = o.cpu_server;
-    spawn_rtmd(ro, rtmd);
-    open.server_pid = closed.server_pid = rtmd.pid;
-    rtm_open = RtmLoad(open, rtmd.ws_port, "").run("rtm::Client peer messages");
-    if (o.bare_ws) bare_open = WsLoad(open, rtmd.ws_port, "w").run("rtm.v1, bare WebSocket client");
-    if (o.throughput) {
-      rtm_tput = RtmLoad(closed, rtmd.ws_port, "t").run("rtm::Client, closed loop");
-      if (o.bare_ws) bare_tput = WsLoad(closed, rtmd.ws_port, "tw").run("rtm.v1 bare WebSocket, closed loop");
+  // Both servers stay up for the whole run, pinned to the same CPU; each idles while the other
+  // one's phase runs. The relay is forked first, before this process has any thread.
+  Child relay_srv, rtmd;
+  if (o.baselines) spawn_relay(o.cpu_server, relay_srv);
+  RtmdOptions ro;
+  ro.path = o.rtmd;
+  ro.cpu = o.cpu_server;
+  ro.no_rate_limits = true;  // the throughput phase measures the server, not its per-user limits
+  spawn_rtmd(ro, rtmd);
+  std::printf("  rtmd command line: %s\n\n", rtmd.command_line.c_str());
+  std::fflush(stdout);
+
+  for (int round = 0; round < o.rounds; ++round) {
+    Load slice = open;
+    slice.duration_s = o.duration_s / o.rounds;
+    if (round > 0) slice.warmup_s = std::min(o.warmup_s, 0.5);
+    std::string tag = "r" + std::to_string(round);
+    std::fprintf(stderr, "round %d/%d\n", round + 1, o.rounds);
+    if (o.baselines) {
+      slice.server_pid = relay_srv.pid;
+      relay.merge(progress(TcpLoad(slice, false, relay_srv.ws_port).run("raw TCP relay (baseline)")));
+      echo2.merge(progress(TcpLoad(slice, true, relay_srv.wss_port).run("2 raw TCP round trips")));
     }
-    rtmd.stop();
+    slice.server_pid = rtmd.pid;
+    rtm_open.merge(progress(RtmLoad(slice, rtmd.ws_port, tag).run("rtm::Client peer messages")));
+    if (o.bare_ws) bare_open.merge(progress(WsLoad(slice, rtmd.ws_port, tag + "w").run("rtm.v1, bare WebSocket client")));
   }
+  if (o.throughput) {
+    if (o.baselines) {
+      closed.server_pid = relay_srv.pid;
+      relay_tput = progress(TcpLoad(closed, false, relay_srv.ws_port).run("raw TCP relay, closed loop"));
+    }
+    closed.server_pid = rtmd.pid;
+    rtm_tput = progress(RtmLoad(closed, rtmd.ws_port, "t").run("rtm::Client, closed loop"));
+    if (o.bare_ws) bare_tput = progress(WsLoad(closed, rtmd.ws_port, "tw").run("rtm.v1 bare WebSocket, closed loop"));
+  }
+  rtmd.stop();
+  relay_srv.stop();
 
   std::printf("Open loop, %.0f msg/s offered (latency = scheduled send time -> OK result):\n", o.rate);
   print_result_header();
   for (auto* r : {&relay, &echo2, &rtm_open, &bare_open}) print_result(*r);
   if (o.throughput) {
-    std::printf("\nClosed loop, %d outstanding per pair (latency = actual send -> OK result), max throughput:\n",
-                o.window);
+    std::printf("\nClosed loop, %d senders with %d outstanding each (latency = actual send -> OK result):\n",
+                2 * o.tput_pairs, o.window);
     print_result_header();
     for (auto* r : {&relay_tput, &rtm_tput, &bare_tput}) print_result(*r);
+    for (auto* r : {&rtm_tput, &bare_tput})
+      if (r->errors.count("TOO_OFTEN"))
+        std::printf("  note: rtmd answered TOO_OFTEN during '%s': its per-user message rate limit bounds that figure "
+                    "(senders pause %lld ms after an error)\n",
+                    r->name.c_str(), static_cast<long long>(kErrorBackoffNs / 1000000));
   }
   bool met = true;
   if (relay.ran && rtm_open.ran) {

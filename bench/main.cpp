@@ -1,6 +1,5 @@
 // rtm-bench: load and resource measurements for rtmd. It prints numbers; it is not a test.
-#include <signal.h>
-
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -13,11 +12,14 @@ namespace {
 
 const char* kUsage = R"(usage:
   rtm-bench latency --rtmd PATH [--pairs N] [--rate MSGS_PER_SEC] [--duration SEC] [--warmup SEC]
-                    [--size BYTES] [--cpu-server CPU --cpu-client CPU] [--window N] [--tput-duration SEC]
-                    [--no-baseline] [--no-bare] [--no-throughput]
-      Acknowledged peer messages between N pairs of rtm::Client at a fixed offered rate (open loop,
-      latency from the scheduled send time), against a raw TCP relay baseline with the same CPU
-      placement; then a closed-loop maximum throughput phase.
+                    [--rounds N] [--size BYTES] [--cpu-server CPU --cpu-client CPU] [--window N]
+                    [--tput-pairs N] [--tput-duration SEC] [--no-baseline] [--no-bare] [--no-throughput]
+      Acknowledged peer messages between N pairs of rtm::Client (both directions) at a fixed offered
+      rate (open loop, latency from the scheduled send time), against a raw TCP relay baseline with
+      the same CPU placement; then a closed-loop maximum throughput phase (--window outstanding
+      messages per sender, --tput-pairs pairs). The open-loop phases run interleaved in --rounds
+      slices (relay, echo, rtm::Client, bare WebSocket, relay, ...) so that they see the same
+      background load; the first slice of each has the full warm-up, later ones at most 0.5 s.
   rtm-bench idle --rtmd PATH [--conns N] [--procs N] [--tls] [--cpu-server CPU --cpu-client CPU]
                  [--settle SEC] [--inflight N]
   rtm-bench idle --attach-port PORT [--attach-pid PID] [--attach-tls] [--conns N] [--procs N]
@@ -26,6 +28,7 @@ const char* kUsage = R"(usage:
 )";
 
 struct Args {
+  Args(int c, char** v) : argc(c), argv(v) {}
   int argc;
   char** argv;
   int i = 2;
@@ -50,7 +53,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string cmd = argv[1];
-  Args a{argc, argv};
+  Args a(argc, argv);
   try {
     if (cmd == "latency") {
       bench::LatencyOptions o;
@@ -61,18 +64,20 @@ int main(int argc, char** argv) {
         else if (f == "--rate") o.rate = a.number();
         else if (f == "--duration") o.duration_s = a.number();
         else if (f == "--warmup") o.warmup_s = a.number();
+        else if (f == "--rounds") o.rounds = a.integer();
         else if (f == "--size") o.size = static_cast<std::size_t>(a.integer());
         else if (f == "--cpu-server") o.cpu_server = a.integer();
         else if (f == "--cpu-client") o.cpu_client = a.integer();
         else if (f == "--window") o.window = a.integer();
         else if (f == "--tput-duration") o.tput_duration_s = a.number();
+        else if (f == "--tput-pairs") o.tput_pairs = a.integer();
         else if (f == "--no-baseline") o.baselines = false;
         else if (f == "--no-bare") o.bare_ws = false;
         else if (f == "--no-throughput") o.throughput = false;
         else throw std::runtime_error("unknown option " + f);
       }
       if (o.rtmd.empty()) throw std::runtime_error("--rtmd PATH is required");
-      if (o.pairs < 1 || o.rate <= 0 || o.duration_s <= 0 || o.warmup_s < 0 || o.window < 1 || o.size < 1 ||
+      if (o.pairs < 1 || o.rate <= 0 || o.duration_s <= 0 || o.warmup_s < 0 || o.window < 1 || o.tput_pairs < 1 || o.rounds < 1 || o.size < 1 ||
           o.size > 32 * 1024)
         throw std::runtime_error("bad numeric option");
       return bench::run_latency(o);

@@ -14,10 +14,12 @@ struct LatencyOptions {
   double rate = 2000;          // offered messages per second, all pairs together
   double duration_s = 10;      // measured interval of each open-loop phase
   double warmup_s = 2;         // before it, same rate, not recorded
+  int rounds = 5;              // the open-loop phases run interleaved in this many slices
   std::size_t size = 64;       // message text bytes (relay frames: the same size)
   int cpu_server = -1;         // rtmd and the relay
   int cpu_client = -1;         // this process and its threads
-  int window = 32;             // throughput phase: outstanding messages per pair
+  int window = 16;             // throughput phase: outstanding messages per sender
+  int tput_pairs = 4;          // throughput phase: pairs (2 senders each)
   double tput_duration_s = 5;  // throughput phase: measured interval (after 1 s of warm-up)
   bool baselines = true;       // run the raw TCP baselines
   bool bare_ws = true;         // also run the rtm.v1 bare WebSocket client

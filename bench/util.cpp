@@ -71,6 +71,19 @@ double process_cpu_seconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+MachineCpu machine_cpu() {
+  std::ifstream f("/proc/stat");
+  std::string cpu;
+  unsigned long long v[8] = {};
+  f >> cpu;
+  for (auto& x : v) f >> x;
+  double tck = static_cast<double>(sysconf(_SC_CLK_TCK));
+  MachineCpu m;
+  m.busy = static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6]) / tck;
+  m.steal = static_cast<double>(v[7]) / tck;
+  return m;
+}
+
 namespace {
 long kb_field(const std::string& path, const std::string& key) {
   std::ifstream f(path);
@@ -151,6 +164,25 @@ bool wait_accepting(uint16_t port, int timeout_ms) {
   return false;
 }
 
+bool rtmd_has_flag(const std::string& path, const std::string& flag) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  pid_t pid = ::fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    ::execl(path.c_str(), path.c_str(), "--help", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  return text.find(flag) != std::string::npos;
+}
+
 void spawn_rtmd(const RtmdOptions& opts, Child& out) {
   out.data_dir = make_temp_dir("rtmd");
   out.log_file = out.data_dir + "/rtmd.log";
@@ -160,9 +192,13 @@ void spawn_rtmd(const RtmdOptions& opts, Child& out) {
                                    "--log-level", opts.log_level};
   if (opts.ws) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
   if (opts.tls) args.insert(args.end(), {"--dev", "--tls-listen", "127.0.0.1:0"});
+  if (opts.no_rate_limits && rtmd_has_flag(opts.path, "--no-rate-limits")) args.push_back("--no-rate-limits");
+  out.command_line.clear();
+  for (auto& a : args) out.command_line += (out.command_line.empty() ? "" : " ") + a;
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive rtm-bench
     ::dup2(fds[1], STDOUT_FILENO);
     int log = ::open(out.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) ::dup2(log, STDERR_FILENO);
@@ -260,6 +296,25 @@ int64_t Histogram::quantile(double q) const {
   return max_;
 }
 
+void Result::merge(const Result& o) {
+  if (!o.ran) return;
+  if (!ran) {
+    *this = o;
+    return;
+  }
+  auto add = [](double& a, double b) { a = (a < 0 || b < 0) ? -1 : a + b; };
+  hist.merge(o.hist);
+  ok += o.ok;
+  sent += o.sent;
+  lost += o.lost;
+  for (auto& [k, v] : o.errors) errors[k] += v;
+  interval_s += o.interval_s;
+  add(server_cpu_s, o.server_cpu_s);
+  add(client_cpu_s, o.client_cpu_s);
+  add(other_cpu_s, o.other_cpu_s);
+  add(steal_s, o.steal_s);
+}
+
 // ---- printing -----------------------------------------------------------------------------------
 
 std::string fmt_us(int64_t ns) {
@@ -269,28 +324,30 @@ std::string fmt_us(int64_t ns) {
 }
 
 void print_result_header() {
-  std::printf("  %-34s %9s %8s %8s %8s %8s %9s %9s %8s %8s\n", "phase (latencies in us)", "ok msg/s", "p50", "p90",
-              "p99", "p99.9", "max", "srv cpu s", "srv us/m", "cli cpu s");
+  std::printf("  %-34s %9s %8s %8s %8s %8s %9s %9s %8s %9s %9s\n", "phase (latencies in us)", "ok msg/s", "p50", "p90",
+              "p99", "p99.9", "max", "srv cpu s", "srv us/m", "cli cpu s", "oth cpu s");
 }
 
 void print_result(const Result& r) {
   if (!r.ran) return;
   double rate = r.interval_s > 0 ? static_cast<double>(r.ok) / r.interval_s : 0;
-  char srv[32] = "-", per[32] = "-", cli[32] = "-";
+  char srv[32] = "-", per[32] = "-", cli[32] = "-", oth[32] = "-";
+  if (r.other_cpu_s >= 0) std::snprintf(oth, sizeof oth, "%.2f", r.other_cpu_s);
   if (r.server_cpu_s >= 0) {
     std::snprintf(srv, sizeof srv, "%.2f", r.server_cpu_s);
     if (r.ok) std::snprintf(per, sizeof per, "%.1f", r.server_cpu_s * 1e6 / static_cast<double>(r.ok));
   }
   if (r.client_cpu_s >= 0) std::snprintf(cli, sizeof cli, "%.2f", r.client_cpu_s);
   const auto& h = r.hist;
-  std::printf("  %-34s %9.0f %8s %8s %8s %8s %9s %9s %8s %8s\n", r.name.c_str(), rate, fmt_us(h.quantile(0.5)).c_str(),
-              fmt_us(h.quantile(0.9)).c_str(), fmt_us(h.quantile(0.99)).c_str(), fmt_us(h.quantile(0.999)).c_str(),
-              fmt_us(h.max()).c_str(), srv, per, cli);
+  std::printf("  %-34s %9.0f %8s %8s %8s %8s %9s %9s %8s %9s %9s\n", r.name.c_str(), rate,
+              fmt_us(h.quantile(0.5)).c_str(), fmt_us(h.quantile(0.9)).c_str(), fmt_us(h.quantile(0.99)).c_str(),
+              fmt_us(h.quantile(0.999)).c_str(), fmt_us(h.max()).c_str(), srv, per, cli, oth);
   std::string err;
   for (auto& [name, n] : r.errors) err += " " + name + "=" + std::to_string(n);
   if (r.lost) err += " no-result=" + std::to_string(r.lost);
-  std::printf("  %-34s   sent %llu, ok %llu, interval %.2f s, errors:%s\n", "", static_cast<unsigned long long>(r.sent),
-              static_cast<unsigned long long>(r.ok), r.interval_s, err.empty() ? " none" : err.c_str());
+  std::printf("  %-34s   sent %llu, ok %llu, interval %.2f s, steal %.2f s, errors:%s\n", "",
+              static_cast<unsigned long long>(r.sent), static_cast<unsigned long long>(r.ok), r.interval_s, r.steal_s,
+              err.empty() ? " none" : err.c_str());
 }
 
 }  // namespace bench

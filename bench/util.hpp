@@ -26,6 +26,11 @@ void tight_timer_slack();
 
 // utime + stime of a whole process (all its threads), in seconds; -1 when unreadable.
 double process_cpu_seconds(pid_t pid);
+// Machine-wide CPU seconds from /proc/stat: busy (user+nice+system+irq+softirq, all CPUs) and steal.
+struct MachineCpu {
+  double busy = 0, steal = 0;
+};
+MachineCpu machine_cpu();
 // A "Key:   N kB" field of /proc/PID/status, in bytes; -1 when absent.
 long status_bytes(pid_t pid, const std::string& key);
 // A "Key:   N kB" field of /proc/PID/smaps_rollup, in bytes; -1 when absent.
@@ -40,6 +45,7 @@ struct Child {
   uint16_t wss_port = 0;
   std::string data_dir;  // removed by stop() when set
   std::string log_file;
+  std::string command_line;  // rtmd: how it was started
 
   // SIGTERM, wait up to `grace_ms`, then SIGKILL. Returns the wait status (or -1).
   int stop(int grace_ms = 10000);
@@ -52,12 +58,16 @@ struct RtmdOptions {
   unsigned threads = 1;
   bool ws = true;    // a ws listener on 127.0.0.1:0
   bool tls = false;  // a wss listener on 127.0.0.1:0 with --dev (self-signed certificate)
+  bool no_rate_limits = false;  // pass --no-rate-limits when this rtmd knows the flag
   std::string log_level = "warn";
 };
 
 // Starts rtmd in a fresh temporary data directory, pinned to opts.cpu, and waits until it prints
 // its ports and accepts a TCP connection. Throws std::runtime_error on failure.
 void spawn_rtmd(const RtmdOptions& opts, Child& out);
+
+// True when `rtmd --help` lists `flag`.
+bool rtmd_has_flag(const std::string& path, const std::string& flag);
 
 // Waits until a TCP connect to 127.0.0.1:port succeeds.
 bool wait_accepting(uint16_t port, int timeout_ms);
@@ -97,7 +107,12 @@ struct Result {
   double interval_s = 0;                   // length of the measured interval
   double server_cpu_s = -1;                // server process utime+stime over the interval
   double client_cpu_s = -1;                // this process, over the interval
+  double other_cpu_s = -1;                 // every other process on the machine, over the interval
+  double steal_s = -1;                     // time the hypervisor took from our CPUs, over the interval
   bool ran = false;
+
+  // Adds another slice of the same phase (histograms, counts, intervals and CPU times add up).
+  void merge(const Result& o);
 };
 
 // One fixed-width line for a latency result, plus errors on a second line when there are any.
