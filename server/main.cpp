@@ -95,7 +95,10 @@ int main(int argc, char** argv) {
       else if (a == "--app") {
         std::string v = next();
         auto colon = v.find(':');
-        cfg.apps.push_back({v.substr(0, colon), colon == std::string::npos ? "" : v.substr(colon + 1)});
+        rtm::server::AppConfig app;
+        app.app_id = v.substr(0, colon);
+        if (colon != std::string::npos) app.certificate = v.substr(colon + 1);
+        cfg.apps.push_back(app);
       } else if (a == "--data-dir") cfg.data_dir = next();
       else if (a == "--threads") cfg.io_threads = static_cast<unsigned>(std::stoul(next()));
       else if (a == "--log-level") cfg.log_level = next();

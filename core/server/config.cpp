@@ -36,6 +36,32 @@ struct Loader {
 
 }  // namespace
 
+Rate* rate_by_name(RateLimits& r, const std::string& name);
+
+namespace {
+// "rate_limits": {"messages": {"count": 1500, "window_ms": 3000}, ...}; limits not named keep their value.
+bool load_rates(Loader& L, const rapidjson::Value& v, const std::string& key, RateLimits& rate) {
+  if (!v.IsObject()) return L.fail(key, "must be an object");
+  for (auto& f : v.GetObject()) {
+    std::string name(f.name.GetString(), f.name.GetStringLength());
+    Rate* r = rate_by_name(rate, name);
+    std::string k = key + "." + name;
+    if (!r) return L.fail(k, "is not a known limit");
+    if (!f.value.IsObject()) return L.fail(k, "must be an object {\"count\": N, \"window_ms\": M}");
+    for (auto& g : f.value.GetObject()) {
+      std::string sub(g.name.GetString(), g.name.GetStringLength());
+      bool ok = true;
+      if (sub == "count") ok = L.get_uint(g.value, k + ".count", r->count, 1u << 30);
+      else if (sub == "window_ms") ok = L.get_uint(g.value, k + ".window_ms", r->window_ms, 3600000);
+      else return L.fail(k + "." + sub, "is not a known key");
+      if (!ok) return false;
+    }
+    if (r->window_ms == 0) return L.fail(k + ".window_ms", "must be positive");
+  }
+  return true;
+}
+}  // namespace
+
 Rate* rate_by_name(RateLimits& r, const std::string& name) {
   static const std::pair<const char*, Rate RateLimits::*> table[] = {
       {"login", &RateLimits::login}, {"renew", &RateLimits::renew}, {"messages", &RateLimits::messages},
@@ -135,6 +161,11 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
           std::string k = "apps." + std::string(f.name.GetString());
           if (k == "apps.app_id") ok = L.get(f.value, k, ac.app_id);
           else if (k == "apps.certificate") ok = L.get(f.value, k, ac.certificate);
+          else if (k == "apps.rate_limits") {
+            ac.rate = cfg.rate;  // starts from the server-wide limits read so far
+            ac.has_rate = true;
+            ok = load_rates(L, f.value, k, ac.rate);
+          }
           else return L.fail(k, "is not a known key");
           if (!ok) return false;
         }
@@ -166,24 +197,7 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
     else if (key == "invitation_ack_ms") ok = L.get_uint(v, key, cfg.invitation_ack_ms, 3600000);
     else if (key == "invitation_expire_ms") ok = L.get_uint(v, key, cfg.invitation_expire_ms, 3600000);
     else if (key == "token_warning_ms") ok = L.get_uint(v, key, cfg.token_warning_ms, 86400000);
-    else if (key == "rate_limits") {
-      if (!v.IsObject()) return L.fail(key, "must be an object");
-      for (auto& f : v.GetObject()) {
-        std::string name(f.name.GetString(), f.name.GetStringLength());
-        Rate* r = rate_by_name(cfg.rate, name);
-        std::string k = "rate_limits." + name;
-        if (!r) return L.fail(k, "is not a known limit");
-        if (!f.value.IsObject()) return L.fail(k, "must be an object {\"count\": N, \"window_ms\": M}");
-        for (auto& g : f.value.GetObject()) {
-          std::string gk = k + "." + std::string(g.name.GetString());
-          if (std::string(g.name.GetString()) == "count") ok = L.get_uint(g.value, gk, r->count, 1u << 30);
-          else if (std::string(g.name.GetString()) == "window_ms") ok = L.get_uint(g.value, gk, r->window_ms, 3600000);
-          else return L.fail(gk, "is not a known key");
-          if (!ok) return false;
-        }
-        if (r->window_ms == 0) return L.fail(k + ".window_ms", "must be positive");
-      }
-    }
+    else if (key == "rate_limits") ok = load_rates(L, v, key, cfg.rate);
     else return L.fail(key, "is not a known key");
     if (!ok) return false;
   }

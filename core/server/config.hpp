@@ -32,8 +32,12 @@ struct RateLimits {
 };
 
 struct AppConfig {
+  AppConfig() = default;
+  AppConfig(std::string id, std::string cert = {}) : app_id(std::move(id)), certificate(std::move(cert)) {}
   std::string app_id;
   std::string certificate;  // empty: development mode, logins need no token
+  bool has_rate = false;    // rate limits of its own instead of the server-wide ones
+  RateLimits rate;
 };
 
 struct ListenConfig {

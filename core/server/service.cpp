@@ -197,7 +197,8 @@ void Conn::handle_login(proto::Frame& f) {
   std::string key = Registry::key(f.app, f.uid);
   {
     std::lock_guard l(core_.login_mu);
-    if (!core_.login_rates[key].allow(core_.cfg.rate.login, Clock::now()))
+    const Rate& login_rate = app && app->has_rate ? app->rate.login : core_.cfg.rate.login;
+    if (!core_.login_rates[key].allow(login_rate, Clock::now()))
       return reply(f.id, static_cast<int>(LoginErr::TOO_OFTEN));
   }
   uint32_t expires_at = 0;
@@ -289,7 +290,10 @@ void Conn::handle_renew(proto::Frame& f) {
   reply(f.id, static_cast<int>(RenewTokenErr::OK));
 }
 
-const RateLimits& Conn::limits() const { return core_.cfg.rate; }
+const RateLimits& Conn::limits() const {
+  if (auto it = core_.apps.find(app_); it != core_.apps.end() && it->second.has_rate) return it->second.rate;
+  return core_.cfg.rate;
+}
 
 bool Conn::allow(const Rate& r, RateWindow& w) { return w.allow(r, Clock::now()); }
 
@@ -477,8 +481,8 @@ void Conn::handle_leave(proto::Frame& f) {
     std::lock_guard l(user_->mu);
     user_->channels.erase(f.ch);
   }
+  core_.leave_channel(app_, uid_, f.ch);  // before the answer: once told, the client is out
   reply(f.id, static_cast<int>(E::OK));
-  core_.leave_channel(app_, uid_, f.ch);
 }
 
 void Conn::handle_cmsg(proto::Frame& f) {

@@ -3,6 +3,7 @@
 #include "support/proxy.hpp"
 #include "support/raw_ws.hpp"
 
+#include <fstream>
 #include <thread>
 
 #include "core/token/token.hpp"
@@ -595,12 +596,51 @@ TEST(Invitations, AcceptWhileTheCallerIsUnreachableFails) {
   ASSERT_TRUE(callee.rec.wait_inv("remote_received"));
   ASSERT_TRUE(caller.rec.wait_inv("local_received"));
   auto ri = callee.rec.locked([&] { return callee.rec.remote_invitations.back(); });
+  int64_t rid = 0;
+  ASSERT_EQ(callee.client->subscribe_peers_online_status({"caller"}, &rid), 0);
+  ASSERT_EQ(callee.rec.wait_code(rid), 0);
   proxy.block(true);
   proxy.cut();
   ASSERT_TRUE(caller.rec.wait_state(ConnectionState::RECONNECTING));
-  std::this_thread::sleep_for(200ms);  // rtmd has noticed the dropped connection
+  ASSERT_TRUE(has_state(callee.rec, "caller", PeerOnlineState::UNREACHABLE));  // rtmd noticed the drop
   ASSERT_EQ(callee.client->accept_remote_invitation(ri), 0);
   EXPECT_EQ(ri->state(), RemoteInvitationState::ACCEPT_SENT_TO_LOCAL);
   ASSERT_TRUE(callee.rec.wait_inv("remote_failure:2"));  // ACCEPT_FAILURE
   EXPECT_EQ(ri->state(), RemoteInvitationState::FAILURE);
+}
+
+TEST(RateLimits, AnAppCanHaveItsOwnLimits) {
+  auto dir = temp_dir("apprate");
+  std::string path = dir + "/rtmd.json";
+  {
+    std::ofstream f(path);
+    f << R"({"rate_limits": {"query": {"count": 100, "window_ms": 1000}},
+             "apps": [{"app_id": "strict", "rate_limits": {"query": {"count": 1, "window_ms": 60000}}},
+                      {"app_id": "relaxed"}]})";
+  }
+  server::ServerConfig cfg = test_config(dir);
+  std::string err;
+  ASSERT_TRUE(server::load_config_file(path, cfg, err)) << err;
+  ASSERT_EQ(cfg.apps.size(), 2u);
+  EXPECT_TRUE(cfg.apps[0].has_rate);
+  EXPECT_EQ(cfg.apps[0].rate.query.count, 1u);
+  server::Server srv(cfg);
+  srv.start();
+  std::string url = "ws://127.0.0.1:" + std::to_string(srv.port(false));
+  TestClient strict(url, "strict"), relaxed(url, "relaxed");
+  ASSERT_TRUE(strict.login("s"));
+  ASSERT_TRUE(relaxed.login("r"));
+  int64_t rid = 0;
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(relaxed.rec.wait_code(rid_of(relaxed.client->query_peers_online_status({"x"}, &rid), rid)), 0);
+  EXPECT_EQ(strict.rec.wait_code(rid_of(strict.client->query_peers_online_status({"x"}, &rid), rid)), 0);
+  EXPECT_EQ(strict.rec.wait_code(rid_of(strict.client->query_peers_online_status({"x"}, &rid), rid)),
+            static_cast<int>(QueryPeersOnlineStatusErr::TOO_OFTEN));
+  // Bad limits are refused with a message naming the key.
+  {
+    std::ofstream f(path);
+    f << R"({"rate_limits": {"nonsense": {"count": 1}}})";
+  }
+  server::ServerConfig bad;
+  EXPECT_FALSE(server::load_config_file(path, bad, err));
+  EXPECT_NE(err.find("rate_limits.nonsense"), std::string::npos);
 }
