@@ -1,6 +1,7 @@
 // rtmd: the rtmkit server. A thin main over rtm::server::Server: flags, config file, signals.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -13,7 +14,7 @@
 namespace {
 
 const char* kUsage = R"(usage: rtmd [options]
-       rtmd token 007 --app-id ID --app-cert CERT --user UID [--expire SECONDS]
+       rtmd token 007 --app-id ID --app-cert CERT --user UID [--expire SECONDS]   (or RTM_APP_CERT=CERT)
        rtmd token 006 --app-id ID --app-cert CERT --user UID
 
 options:
@@ -51,7 +52,12 @@ int token_command(int argc, char** argv) {
     else if (a == "--expire") expire = std::stoul(next());
     else throw std::runtime_error("unknown option " + a);
   }
-  if (app.empty() || cert.empty() || user.empty()) throw std::runtime_error("--app-id, --app-cert and --user are required");
+  // The certificate may come from the environment, which keeps it out of the process list.
+  if (cert.empty())
+    if (const char* env = std::getenv("RTM_APP_CERT")) cert = env;
+  if (app.empty() || cert.empty() || user.empty())
+    throw std::runtime_error("--app-id, --app-cert (or RTM_APP_CERT) and --user are required");
+  if (expire > 0xffffffffUL) throw std::runtime_error("--expire is out of range");
   if (kind == "007") std::cout << rtm::token::build_rtm_token_007(app, cert, user, static_cast<uint32_t>(expire)) << "\n";
   else if (kind == "006") std::cout << rtm::token::build_rtm_token_006(app, cert, user) << "\n";
   else throw std::runtime_error("token kind must be 007 or 006");
