@@ -169,7 +169,17 @@ RTM_API rtm_result_t RTM_CALL rtm_client_destroy(rtm_client_t* handle_) {
         if (client->polling) client->core->wakeup();
       }
     }
+    // No callback runs any more: release the channels' engine objects (leaving joined channels)
+    // before the engine itself.
+    {
+      std::lock_guard lock(client->mu);
+      for (auto& [id, ch] : client->channels) {
+        ch->closed.store(true, std::memory_order_release);
+        ch->core.reset();
+      }
+    }
     client->core.reset();  // joins the network thread; queued events are dropped
+    client->channels.clear();
     client->ud.release();  // exactly once, after the last callback
     delete client;
     return rtmc::ok();

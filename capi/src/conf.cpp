@@ -187,4 +187,115 @@ RTM_API rtm_result_t RTM_CALL rtm_conf_set_thread_start_cb(rtm_conf_t* conf, rtm
   return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.thread_start = cb; });
 }
 
+// Channels (0.2).
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_join_success_cb(rtm_conf_t* conf, rtm_channel_join_success_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_join_success = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_join_failure_cb(rtm_conf_t* conf, rtm_channel_join_failure_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_join_failure = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_leave_cb(rtm_conf_t* conf, rtm_channel_leave_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_leave = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_message_received_cb(rtm_conf_t* conf, rtm_channel_message_received_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_message_received = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_send_message_result_cb(rtm_conf_t* conf, rtm_channel_send_message_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_send_message_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_member_joined_cb(rtm_conf_t* conf, rtm_channel_member_joined_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_member_joined = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_member_left_cb(rtm_conf_t* conf, rtm_channel_member_left_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_member_left = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_get_members_result_cb(rtm_conf_t* conf, rtm_channel_get_members_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_get_members_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_member_count_updated_cb(rtm_conf_t* conf, rtm_channel_member_count_updated_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_member_count_updated = cb; });
+}
+
+// Presence, attributes, member counts (0.2).
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_query_peers_online_status_result_cb(rtm_conf_t* conf, rtm_query_peers_online_status_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.query_peers_online_status_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_subscription_request_result_cb(rtm_conf_t* conf, rtm_subscription_request_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.subscription_request_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_query_peers_by_subscription_option_result_cb(rtm_conf_t* conf, rtm_query_peers_by_subscription_option_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.query_peers_by_subscription_option_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_peers_online_status_changed_cb(rtm_conf_t* conf, rtm_peers_online_status_changed_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.peers_online_status_changed = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_set_local_user_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.set_local_user_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_add_or_update_local_user_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.add_or_update_local_user_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_delete_local_user_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.delete_local_user_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_clear_local_user_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.clear_local_user_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_get_user_attributes_result_cb(rtm_conf_t* conf, rtm_get_user_attributes_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.get_user_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_set_channel_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.set_channel_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_add_or_update_channel_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.add_or_update_channel_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_delete_channel_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.delete_channel_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_clear_channel_attributes_result_cb(rtm_conf_t* conf, rtm_attribute_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.clear_channel_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_get_channel_attributes_result_cb(rtm_conf_t* conf, rtm_get_channel_attributes_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.get_channel_attributes_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_get_channel_member_count_result_cb(rtm_conf_t* conf, rtm_get_channel_member_count_result_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.get_channel_member_count_result = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_channel_attributes_updated_cb(rtm_conf_t* conf, rtm_channel_attributes_updated_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.channel_attributes_updated = cb; });
+}
+
+// Invitations (0.2).
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_local_invitation_received_by_peer_cb(rtm_conf_t* conf, rtm_local_invitation_received_by_peer_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.local_invitation_received_by_peer = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_local_invitation_accepted_cb(rtm_conf_t* conf, rtm_local_invitation_accepted_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.local_invitation_accepted = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_local_invitation_refused_cb(rtm_conf_t* conf, rtm_local_invitation_refused_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.local_invitation_refused = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_local_invitation_canceled_cb(rtm_conf_t* conf, rtm_local_invitation_canceled_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.local_invitation_canceled = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_local_invitation_failure_cb(rtm_conf_t* conf, rtm_local_invitation_failure_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.local_invitation_failure = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_remote_invitation_received_cb(rtm_conf_t* conf, rtm_remote_invitation_received_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.remote_invitation_received = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_remote_invitation_accepted_cb(rtm_conf_t* conf, rtm_remote_invitation_accepted_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.remote_invitation_accepted = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_remote_invitation_refused_cb(rtm_conf_t* conf, rtm_remote_invitation_refused_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.remote_invitation_refused = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_remote_invitation_canceled_cb(rtm_conf_t* conf, rtm_remote_invitation_canceled_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.remote_invitation_canceled = cb; });
+}
+RTM_API rtm_result_t RTM_CALL rtm_conf_set_remote_invitation_failure_cb(rtm_conf_t* conf, rtm_remote_invitation_failure_cb cb) {
+  return set_cb(__func__, conf, [cb](rtmc::Callbacks& c) { c.remote_invitation_failure = cb; });
+}
+
 }  // extern "C"

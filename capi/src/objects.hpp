@@ -7,8 +7,10 @@
 #pragma once
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "capi/src/shim.hpp"
@@ -39,6 +41,44 @@ struct Callbacks {
   rtm_send_message_result_cb send_message_result = nullptr;
   rtm_message_received_from_peer_cb message_received_from_peer = nullptr;
   rtm_thread_start_cb thread_start = nullptr;
+  // Channels (0.2).
+  rtm_channel_join_success_cb channel_join_success = nullptr;
+  rtm_channel_join_failure_cb channel_join_failure = nullptr;
+  rtm_channel_leave_cb channel_leave = nullptr;
+  rtm_channel_message_received_cb channel_message_received = nullptr;
+  rtm_channel_send_message_result_cb channel_send_message_result = nullptr;
+  rtm_channel_member_joined_cb channel_member_joined = nullptr;
+  rtm_channel_member_left_cb channel_member_left = nullptr;
+  rtm_channel_get_members_result_cb channel_get_members_result = nullptr;
+  rtm_channel_member_count_updated_cb channel_member_count_updated = nullptr;
+  // Presence, attributes, member counts (0.2).
+  rtm_query_peers_online_status_result_cb query_peers_online_status_result = nullptr;
+  rtm_subscription_request_result_cb subscription_request_result = nullptr;
+  rtm_query_peers_by_subscription_option_result_cb query_peers_by_subscription_option_result = nullptr;
+  rtm_peers_online_status_changed_cb peers_online_status_changed = nullptr;
+  rtm_attribute_result_cb set_local_user_attributes_result = nullptr;
+  rtm_attribute_result_cb add_or_update_local_user_attributes_result = nullptr;
+  rtm_attribute_result_cb delete_local_user_attributes_result = nullptr;
+  rtm_attribute_result_cb clear_local_user_attributes_result = nullptr;
+  rtm_get_user_attributes_result_cb get_user_attributes_result = nullptr;
+  rtm_attribute_result_cb set_channel_attributes_result = nullptr;
+  rtm_attribute_result_cb add_or_update_channel_attributes_result = nullptr;
+  rtm_attribute_result_cb delete_channel_attributes_result = nullptr;
+  rtm_attribute_result_cb clear_channel_attributes_result = nullptr;
+  rtm_get_channel_attributes_result_cb get_channel_attributes_result = nullptr;
+  rtm_get_channel_member_count_result_cb get_channel_member_count_result = nullptr;
+  rtm_channel_attributes_updated_cb channel_attributes_updated = nullptr;
+  // Invitations (0.2).
+  rtm_local_invitation_received_by_peer_cb local_invitation_received_by_peer = nullptr;
+  rtm_local_invitation_accepted_cb local_invitation_accepted = nullptr;
+  rtm_local_invitation_refused_cb local_invitation_refused = nullptr;
+  rtm_local_invitation_canceled_cb local_invitation_canceled = nullptr;
+  rtm_local_invitation_failure_cb local_invitation_failure = nullptr;
+  rtm_remote_invitation_received_cb remote_invitation_received = nullptr;
+  rtm_remote_invitation_accepted_cb remote_invitation_accepted = nullptr;
+  rtm_remote_invitation_refused_cb remote_invitation_refused = nullptr;
+  rtm_remote_invitation_canceled_cb remote_invitation_canceled = nullptr;
+  rtm_remote_invitation_failure_cb remote_invitation_failure = nullptr;
 };
 
 // The user data and its destructor; whoever holds it calls the destructor exactly once.
@@ -70,6 +110,31 @@ struct Conf {
 // of it. The struct itself is the engine's EventHandler, so every event goes through one of the
 // trampolines below, which invoke the C callback with the CallbackScope that makes a destroy from
 // inside the callback detectable.
+struct Client;
+
+// A channel: the engine's rtm::Channel plus the trampolines of its events. Owned by its client, from
+// rtm_client_create_channel until rtm_client_destroy: rtm_channel_destroy only marks it `closed` (no
+// callback starts afterwards) and leaves the channel, so that an event already queued for it never
+// finds a freed handler, and a later rtm_client_create_channel with the same id reopens it.
+struct Channel final : rtm::ChannelEventHandler {
+  Client* client = nullptr;
+  std::string id;
+  std::atomic<void*> ud{nullptr};
+  std::atomic<bool> closed{false};
+  std::shared_ptr<rtm::Channel> core;
+
+  void on_join_success() noexcept override;
+  void on_join_failure(rtm::JoinChannelErr e) noexcept override;
+  void on_leave(rtm::LeaveChannelErr e) noexcept override;
+  void on_message_received(const std::string& member_id, const rtm::Message& m) noexcept override;
+  void on_send_message_result(int64_t message_id, rtm::ChannelMessageErr e) noexcept override;
+  void on_member_joined(const std::string& member_id) noexcept override;
+  void on_member_left(const std::string& member_id) noexcept override;
+  void on_get_members(const std::vector<std::string>& member_ids, rtm::GetMembersErr e) noexcept override;
+  void on_member_count_updated(int count) noexcept override;
+  void on_attributes_updated(const std::vector<rtm::ChannelAttribute>& attributes) noexcept override;
+};
+
 struct Client final : rtm::EventHandler {
   Callbacks cb;
   UserData ud;
@@ -82,6 +147,7 @@ struct Client final : rtm::EventHandler {
 
   std::unique_ptr<rtm::Client> core;
   std::thread thread;                // the dispatcher thread in thread mode
+  std::map<std::string, std::unique_ptr<Channel>> channels;  // by id, under mu (see Channel)
 
   void on_connection_state_changed(rtm::ConnectionState s, rtm::ConnectionChangeReason r) noexcept override;
   void on_login_success() noexcept override;
@@ -92,8 +158,51 @@ struct Client final : rtm::EventHandler {
   void on_token_privilege_will_expire() noexcept override;
   void on_send_message_result(int64_t message_id, rtm::PeerMessageErr e) noexcept override;
   void on_message_received_from_peer(const std::string& peer_id, const rtm::Message& m) noexcept override;
+  // Presence (presence.cpp).
+  void on_query_peers_online_status_result(int64_t request_id, const std::vector<rtm::PeerOnlineStatus>& s,
+                                           rtm::QueryPeersOnlineStatusErr e) noexcept override;
+  void on_subscription_request_result(int64_t request_id, rtm::PeerSubscriptionStatusErr e) noexcept override;
+  void on_query_peers_by_subscription_option_result(int64_t request_id, const std::vector<std::string>& peer_ids,
+                                                    rtm::QueryPeersBySubscriptionOptionErr e) noexcept override;
+  void on_peers_online_status_changed(const std::vector<rtm::PeerOnlineStatus>& s) noexcept override;
+  // Attributes and member counts (presence.cpp).
+  void on_set_local_user_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_add_or_update_local_user_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_delete_local_user_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_clear_local_user_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_get_user_attributes_result(int64_t request_id, const std::string& user_id,
+                                     const std::vector<rtm::Attribute>& attributes,
+                                     rtm::AttributeOperationErr e) noexcept override;
+  void on_set_channel_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_add_or_update_channel_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_delete_channel_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_clear_channel_attributes_result(int64_t request_id, rtm::AttributeOperationErr e) noexcept override;
+  void on_get_channel_attributes_result(int64_t request_id, const std::vector<rtm::ChannelAttribute>& attributes,
+                                        rtm::AttributeOperationErr e) noexcept override;
+  void on_get_channel_member_count_result(int64_t request_id, const std::vector<rtm::ChannelMemberCount>& counts,
+                                          rtm::GetChannelMemberCountErr e) noexcept override;
+  // Invitations (invitation.cpp).
+  void on_local_invitation_received_by_peer(const rtm::LocalInvitationPtr& inv) noexcept override;
+  void on_local_invitation_accepted(const rtm::LocalInvitationPtr& inv, const std::string& response) noexcept override;
+  void on_local_invitation_refused(const rtm::LocalInvitationPtr& inv, const std::string& response) noexcept override;
+  void on_local_invitation_canceled(const rtm::LocalInvitationPtr& inv) noexcept override;
+  void on_local_invitation_failure(const rtm::LocalInvitationPtr& inv, rtm::LocalInvitationErr e) noexcept override;
+  void on_remote_invitation_received(const rtm::RemoteInvitationPtr& inv) noexcept override;
+  void on_remote_invitation_accepted(const rtm::RemoteInvitationPtr& inv) noexcept override;
+  void on_remote_invitation_refused(const rtm::RemoteInvitationPtr& inv) noexcept override;
+  void on_remote_invitation_canceled(const rtm::RemoteInvitationPtr& inv) noexcept override;
+  void on_remote_invitation_failure(const rtm::RemoteInvitationPtr& inv, rtm::RemoteInvitationErr e) noexcept override;
 
   void run_dispatcher() noexcept;
+};
+
+// Invitation handles: a reference to the engine's shared invitation (owned, or on the stack of a
+// callback when borrowed).
+struct LocalInvitation {
+  rtm::LocalInvitationPtr p;
+};
+struct RemoteInvitation {
+  rtm::RemoteInvitationPtr p;
 };
 
 struct ServerConf {
@@ -120,6 +229,9 @@ RTMC_HANDLE(rtm_conf_t, Conf)
 RTMC_HANDLE(rtm_client_t, Client)
 RTMC_HANDLE(rtm_server_conf_t, ServerConf)
 RTMC_HANDLE(rtm_server_t, Server)
+RTMC_HANDLE(rtm_channel_t, Channel)
+RTMC_HANDLE(rtm_local_invitation_t, LocalInvitation)
+RTMC_HANDLE(rtm_remote_invitation_t, RemoteInvitation)
 #undef RTMC_HANDLE
 
 }  // namespace rtmc

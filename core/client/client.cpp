@@ -52,7 +52,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   };
 
   struct ChannelState {
-    ChannelEventHandler* handler = nullptr;
+    std::atomic<ChannelEventHandler*> handler{nullptr};  // null once the Channel object is gone
     bool joined = false;     // network thread
     uint64_t last_seq = 0;   // network thread: the newest channel message delivered
   };
@@ -148,7 +148,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void emit_channel(const std::string& id, F&& f) {
     auto cs = channel_state(id);
     if (!cs || !cs->handler) return;
-    dispatcher.post([cs, f = std::forward<F>(f)]() mutable { f(*cs->handler); });
+    // The handler is read when the callback runs: a Channel destroyed meanwhile gets nothing.
+    dispatcher.post([cs, f = std::forward<F>(f)]() mutable {
+      if (auto* h = cs->handler.load()) f(*h);
+    });
   }
 
   void set_state(State s, Reason r) {
@@ -232,7 +235,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.app = cfg.app_id;
     f.uid = user_id();
     f.token = token;
-    f.sdk = "rtmkit-cpp/0.1.0";
+    f.sdk = "rtmkit-cpp/0.2.0";
     f.resume = ever_logged_in;
     f.sid = sid;
     send_frame(f);

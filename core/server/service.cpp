@@ -251,6 +251,14 @@ void Conn::handle_login(proto::Frame& f) {
   if (previous) core_.end_user(previous, false);
   RTM_LOG(debug, "session", "login app=" << app_ << " uid=" << uid_ << " sdk=" << f.sdk << (resumed ? " (resumed)" : ""));
   reply_login_ok(f.id);
+  if (resumed) {
+    std::vector<std::pair<Frame, bool>> held;
+    {
+      std::lock_guard l(user_->mu);
+      held.swap(user_->held);
+    }
+    for (auto& [frame, binary] : held) write(frame, binary);
+  }
   set_token_expiry(expires_at);
   if (!resumed || was_unreachable) core_.notify_presence(app_, uid_, PeerState::ONLINE);
   fetch_offline();
@@ -790,9 +798,10 @@ void Conn::handle_invitation(proto::Frame& f) {
   if (!target.empty()) {
     bool binary = false;
     auto frame = std::make_shared<const std::string>(proto::encode(e, binary));
-    auto c = core_.registry.find(Registry::key(app_, target));
-    delivered = c != nullptr;
-    if (c) c->send_shared(frame, binary);
+    auto key = Registry::key(app_, target);
+    delivered = core_.registry.find(key) != nullptr;
+    // An accept needs the caller now; other answers wait for a caller in its grace period.
+    if (delivered || f.op != proto::Op::inv_accept) core_.send_to(key, frame, binary);
   }
   if (f.op == proto::Op::inv_accept && !delivered) {
     // The caller is gone: the accept cannot reach it.

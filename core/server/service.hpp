@@ -25,12 +25,14 @@ namespace rtm::server {
 
 using Frame = std::shared_ptr<const std::string>;
 
+inline constexpr std::size_t kMaxHeldEvents = 256;
+
 struct ServerCore {
   ServerConfig cfg;
   std::unordered_map<std::string, AppConfig> apps;  // empty: any app, no token
   Registry registry;                                // (app, uid) -> attached connection
   std::unique_ptr<OfflineStore> store;
-  std::string version = "rtmd/0.1.0";
+  std::string version = "rtmd/0.2.0";
 
   ShardedMap<std::shared_ptr<UserRecord>> users;    // (app, uid) -> session state, also during grace
   ShardedMap<std::shared_ptr<Channel>> channels;    // (app, channel) -> channel
@@ -48,7 +50,8 @@ struct ServerCore {
   std::vector<std::weak_ptr<UserRecord>> in_grace;
   Clock::time_point last_scan{};
 
-  // Sends an encoded frame to the connection of (app, uid), if one is attached.
+  // Sends an encoded frame to the connection of (app, uid); while the user is in its grace period
+  // the frame is held and sent after the resume.
   void send_to(const std::string& key, const Frame& frame, bool binary);
   // Sends a channel-scoped frame to every member except `except_uid`.
   void broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,

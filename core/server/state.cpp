@@ -34,7 +34,14 @@ Frame encode_shared(const proto::Frame& f, bool& binary) {
 }  // namespace
 
 void ServerCore::send_to(const std::string& key, const Frame& frame, bool binary) {
-  if (auto c = registry.find(key)) c->send_shared(frame, binary);
+  if (auto c = registry.find(key)) return c->send_shared(frame, binary);
+  // A user in its grace period gets the event when it resumes (bounded: the oldest go first).
+  if (auto u = users.find(key)) {
+    std::lock_guard l(u->mu);
+    if (u->ended || u->attached) return;
+    if (u->held.size() >= kMaxHeldEvents) u->held.erase(u->held.begin());
+    u->held.emplace_back(frame, binary);
+  }
 }
 
 void ServerCore::broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,

@@ -79,6 +79,8 @@ struct UserRecord {
   std::map<std::string, std::string> attrs;    // user attributes
   std::set<std::string> channels;              // joined channel ids
   std::set<std::string> subscriptions;         // user ids whose presence this user watches
+  // Events addressed to the user while it had no connection (grace period), sent after its resume.
+  std::vector<std::pair<std::shared_ptr<const std::string>, bool>> held;
 };
 
 struct RecentMessage {

@@ -53,7 +53,7 @@ static void test_errors(void) {
   CHECK_EQ_INT(rtm_get_err_codes(NULL, &n), RTM_ERR_INVALID_ARG);
   CHECK(strlen(rtm_last_error()) > 0);
 
-  for (op = RTM_OP_LOGIN; op <= RTM_OP_SEND_PEER_MESSAGE; ++op) {
+  for (op = RTM_OP_LOGIN; op <= RTM_OP_INVITATION_API_CALL; ++op) {
     REQUIRE(rtm_get_op_err_codes(&ops, &n, (rtm_op_t)op) == RTM_OK);
     CHECK(n >= 4);
     CHECK_EQ_INT(ops[0], 0);

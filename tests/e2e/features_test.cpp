@@ -644,3 +644,31 @@ TEST(RateLimits, AnAppCanHaveItsOwnLimits) {
   EXPECT_FALSE(server::load_config_file(path, bad, err));
   EXPECT_NE(err.find("rate_limits.nonsense"), std::string::npos);
 }
+
+TEST(Invitations, AnswersReachACallerThatResumesInsideTheGracePeriod) {
+  TestServer srv([](server::ServerConfig& c) { c.grace_ms = 10000; });
+  Proxy proxy(srv.server->port(false));
+  ClientConfig cc;
+  cc.reconnect_min_ms = 100;
+  cc.reconnect_max_ms = 200;
+  TestClient caller(proxy.url(), "testapp", cc), callee(srv.ws_url());
+  ASSERT_TRUE(caller.login("caller"));
+  ASSERT_TRUE(callee.login("callee"));
+  auto li = caller.client->create_local_invitation("callee");
+  ASSERT_EQ(caller.client->send_local_invitation(li), 0);
+  ASSERT_TRUE(callee.rec.wait_inv("remote_received"));
+  ASSERT_TRUE(caller.rec.wait_inv("local_received"));
+  auto ri = callee.rec.locked([&] { return callee.rec.remote_invitations.back(); });
+  int64_t rid = 0;
+  ASSERT_EQ(callee.client->subscribe_peers_online_status({"caller"}, &rid), 0);
+  ASSERT_EQ(callee.rec.wait_code(rid), 0);
+  proxy.block(true);
+  proxy.cut();
+  ASSERT_TRUE(has_state(callee.rec, "caller", PeerOnlineState::UNREACHABLE));
+  ri->set_response("later");
+  ASSERT_EQ(callee.client->refuse_remote_invitation(ri), 0);
+  ASSERT_TRUE(callee.rec.wait_inv("remote_refused"));
+  proxy.block(false);
+  ASSERT_TRUE(caller.rec.wait_inv("local_refused:later"));
+  EXPECT_EQ(li->state(), LocalInvitationState::REFUSED_BY_REMOTE);
+}

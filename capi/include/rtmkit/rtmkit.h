@@ -15,6 +15,10 @@
 #include "message.h"
 #include "conf.h"
 #include "client.h"
+#include "channel.h"
+#include "presence.h"
+#include "attributes.h"
+#include "invitation.h"
 #include "token.h"
 #include "server.h"
 
