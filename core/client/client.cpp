@@ -53,6 +53,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   struct ChannelState {
     std::atomic<ChannelEventHandler*> handler{nullptr};  // null once the Channel object is gone
+    std::recursive_mutex callback_mu;  // held while a callback of this channel runs
     bool joined = false;     // network thread
     uint64_t last_seq = 0;   // network thread: the newest channel message delivered
   };
@@ -150,6 +151,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (!cs || !cs->handler) return;
     // The handler is read when the callback runs: a Channel destroyed meanwhile gets nothing.
     dispatcher.post([cs, f = std::forward<F>(f)]() mutable {
+      std::lock_guard l(cs->callback_mu);
       if (auto* h = cs->handler.load()) f(*h);
     });
   }
@@ -869,7 +871,12 @@ Channel::~Channel() {
     cs = it->second;
     d.channels.erase(it);
   }
-  cs->handler = nullptr;  // queued callbacks for it are dropped (see emit_channel)
+  {
+    // Waits for a callback of this channel that is running on the dispatcher (unless that callback
+    // is the one destroying it); queued ones are dropped (see emit_channel).
+    std::lock_guard l(cs->callback_mu);
+    cs->handler = nullptr;
+  }
   // Leaving is part of releasing a joined channel.
   net::post(d.ioc, [self = &d, id = id_, cs] {
     if (!cs->joined || !self->session_open) return;

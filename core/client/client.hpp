@@ -135,7 +135,9 @@ class ChannelEventHandler {
   virtual void on_member_count_updated(int /*count*/) {}
 };
 
-// A channel of one client. Created by Client::create_channel; destroying it leaves the channel.
+// A channel of one client. Created by Client::create_channel; destroying it leaves the channel,
+// waits for a callback of it that is running, and drops the ones still queued: its handler may be
+// destroyed right after the Channel.
 class Channel {
  public:
   ~Channel();
