@@ -5,29 +5,7 @@
 #include "capi/src/objects.hpp"
 #include "core/common/log.hpp"
 
-namespace {
-
-// Runs one C callback of a channel: skipped once the client's destroy began or the channel was
-// destroyed; recorded on the scope stack under the client (so that destroying the client from inside
-// it is refused); a C++ exception thrown by a C++ callback is contained.
-template <class F>
-void invoke(rtmc::Channel* ch, F&& f) noexcept {
-  rtmc::Client* c = ch->client;
-  if (c->closing.load(std::memory_order_acquire) || ch->closed.load(std::memory_order_acquire)) return;
-  rtmc::CallbackScope scope(c);
-  try {
-    f();
-  } catch (...) {
-    RTM_LOG(error, "capi", "a callback threw a C++ exception; it was ignored (callbacks must not throw)");
-  }
-}
-
-rtm_result_t op_result(const char* fn, rtm_op_t op, int code) {
-  if (code == 0) return rtmc::ok();
-  return rtmc::fail(code, "%s: refused with %s (%d)", fn, rtm_op_err2name(op, code), code);
-}
-
-}  // namespace
+using rtmc::op_result;
 
 namespace rtmc {
 

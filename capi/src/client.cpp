@@ -12,19 +12,7 @@
 
 namespace {
 
-// Runs one C callback: skipped once destroy began; recorded on this thread's scope stack so that a
-// destroy of this client from inside it is refused; a C++ exception thrown by a C++ callback is
-// contained here instead of unwinding into the engine.
-template <class F>
-void invoke(rtmc::Client* c, F&& f) noexcept {
-  if (c->closing.load(std::memory_order_acquire)) return;
-  rtmc::CallbackScope scope(c);
-  try {
-    f();
-  } catch (...) {
-    RTM_LOG(error, "capi", "a callback threw a C++ exception; it was ignored (callbacks must not throw)");
-  }
-}
+using rtmc::invoke;
 
 const char* op_name(rtm_op_t op, int code) { return rtm_op_err2name(op, code); }
 

@@ -5,21 +5,9 @@
 
 namespace {
 
-template <class F>
-void invoke(rtmc::Client* c, F&& f) noexcept {
-  if (c->closing.load(std::memory_order_acquire)) return;
-  rtmc::CallbackScope scope(c);
-  try {
-    f();
-  } catch (...) {
-    RTM_LOG(error, "capi", "a callback threw a C++ exception; it was ignored (callbacks must not throw)");
-  }
-}
+using rtmc::invoke;
 
-rtm_result_t op_result(const char* fn, int code) {
-  if (code == 0) return rtmc::ok();
-  return rtmc::fail(code, "%s: refused with %s (%d)", fn, rtm_op_err2name(RTM_OP_INVITATION_API_CALL, code), code);
-}
+rtm_result_t op_result(const char* fn, int code) { return rtmc::op_result(fn, RTM_OP_INVITATION_API_CALL, code); }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 
 #include "capi/src/shim.hpp"
 #include "core/client/client.hpp"
+#include "core/common/log.hpp"
 #include "core/server/server.hpp"
 
 namespace rtmc {
@@ -233,5 +234,32 @@ RTMC_HANDLE(rtm_channel_t, Channel)
 RTMC_HANDLE(rtm_local_invitation_t, LocalInvitation)
 RTMC_HANDLE(rtm_remote_invitation_t, RemoteInvitation)
 #undef RTMC_HANDLE
+
+// Runs one C callback: skipped once destroy began; recorded on this thread's scope stack so that a
+// destroy of this client from inside it is refused; a C++ exception thrown by a C++ callback is
+// contained here instead of unwinding into the engine.
+template <class F>
+void invoke(Client* c, F&& f) noexcept {
+  if (c->closing.load(std::memory_order_acquire)) return;
+  CallbackScope scope(c);
+  try {
+    f();
+  } catch (...) {
+    RTM_LOG(error, "capi", "a callback threw a C++ exception; it was ignored (callbacks must not throw)");
+  }
+}
+
+// The same for a channel's callback, skipped too once the channel was destroyed.
+template <class F>
+void invoke(Channel* ch, F&& f) noexcept {
+  if (ch->closed.load(std::memory_order_acquire)) return;
+  invoke(ch->client, std::forward<F>(f));
+}
+
+// The result of an operation the engine refused at once, with its RTM code named in the last error.
+inline rtm_result_t op_result(const char* fn, rtm_op_t op, int code) {
+  if (code == 0) return ok();
+  return fail(code, "%s: refused with %s (%d)", fn, rtm_op_err2name(op, code), code);
+}
 
 }  // namespace rtmc

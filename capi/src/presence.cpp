@@ -9,21 +9,9 @@
 
 namespace {
 
-template <class F>
-void invoke(rtmc::Client* c, F&& f) noexcept {
-  if (c->closing.load(std::memory_order_acquire)) return;
-  rtmc::CallbackScope scope(c);
-  try {
-    f();
-  } catch (...) {
-    RTM_LOG(error, "capi", "a callback threw a C++ exception; it was ignored (callbacks must not throw)");
-  }
-}
+using rtmc::invoke;
 
-rtm_result_t op_result(const char* fn, rtm_op_t op, int code) {
-  if (code == 0) return rtmc::ok();
-  return rtmc::fail(code, "%s: refused with %s (%d)", fn, rtm_op_err2name(op, code), code);
-}
+using rtmc::op_result;
 
 // Borrowed views of a status list: parallel arrays of ids and states.
 struct StatusView {
