@@ -126,7 +126,6 @@ TEST(Robustness, HugeFrameClosesThatConnectionOnly) {
 TEST(Robustness, UpgradeWithoutTheSubprotocolIsRefused) {
   TestServer srv;
   EXPECT_ANY_THROW(RawWs(srv.server->port(false), /*offer_subprotocol=*/false));
-  // And a client that never logs in is closed after the login timeout.
 }
 
 TEST(Robustness, SilentConnectionIsClosedAfterTheLoginTimeout) {
