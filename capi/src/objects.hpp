@@ -82,6 +82,41 @@ struct Callbacks {
   rtm_remote_invitation_failure_cb remote_invitation_failure = nullptr;
 };
 
+// The callbacks of a Signal instance (signaling.h), kept on the same conf.
+struct SigCallbacks {
+  rtm_sig_login_success_cb login_success = nullptr;
+  rtm_sig_ecode_cb login_failed = nullptr;
+  rtm_sig_ecode_cb logout = nullptr;
+  rtm_sig_reconnecting_cb reconnecting = nullptr;
+  rtm_sig_reconnected_cb reconnected = nullptr;
+  rtm_sig_channel_cb channel_joined = nullptr;
+  rtm_sig_channel_ecode_cb channel_join_failed = nullptr;
+  rtm_sig_channel_ecode_cb channel_leaved = nullptr;
+  rtm_sig_channel_user_cb channel_user_joined = nullptr;
+  rtm_sig_channel_user_cb channel_user_leaved = nullptr;
+  rtm_sig_channel_user_list_cb channel_user_list = nullptr;
+  rtm_sig_channel_attr_updated_cb channel_attr_updated = nullptr;
+  rtm_sig_channel_query_user_num_result_cb channel_query_user_num_result = nullptr;
+  rtm_sig_channel_query_user_is_in_cb channel_query_user_is_in = nullptr;
+  rtm_sig_message_instant_receive_cb message_instant_receive = nullptr;
+  rtm_sig_message_channel_receive_cb message_channel_receive = nullptr;
+  rtm_sig_message_send_success_cb message_send_success = nullptr;
+  rtm_sig_message_send_error_cb message_send_error = nullptr;
+  rtm_sig_invite_extra_cb invite_received = nullptr;
+  rtm_sig_invite_cb invite_received_by_peer = nullptr;
+  rtm_sig_invite_extra_cb invite_accepted_by_peer = nullptr;
+  rtm_sig_invite_extra_cb invite_refused_by_peer = nullptr;
+  rtm_sig_invite_failed_cb invite_failed = nullptr;
+  rtm_sig_invite_extra_cb invite_end_by_peer = nullptr;
+  rtm_sig_invite_cb invite_end_by_myself = nullptr;
+  rtm_sig_invite_msg_cb invite_msg = nullptr;
+  rtm_sig_invoke_ret_cb invoke_ret = nullptr;
+  rtm_sig_query_user_status_result_cb query_user_status_result = nullptr;
+  rtm_sig_user_attr_result_cb user_attr_result = nullptr;
+  rtm_sig_user_attr_all_result_cb user_attr_all_result = nullptr;
+  rtm_sig_error_cb error = nullptr;
+};
+
 // The user data and its destructor; whoever holds it calls the destructor exactly once.
 struct UserData {
   void* data = nullptr;
@@ -104,6 +139,7 @@ struct Conf {
   rtm::ClientConfig cfg;
   bool poll_mode = false;
   Callbacks cb;
+  SigCallbacks sig;
   UserData ud;
 };
 

@@ -237,7 +237,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.app = cfg.app_id;
     f.uid = user_id();
     f.token = token;
-    f.sdk = "rtmkit-cpp/0.2.0";
+    f.sdk = "rtmkit-cpp/0.3.0";
+    f.legacy = cfg.signaling_login;
     f.resume = ever_logged_in;
     f.sid = sid;
     send_frame(f);
@@ -1234,6 +1235,35 @@ int Client::get_channel_member_count(const std::vector<std::string>& channel_ids
                        }, request_id);
 }
 
+int Client::query_channel_info(const std::string& channel_id, const std::string& user_id, uint32_t recent,
+                               int64_t* request_id) {
+  using E = GetChannelMemberCountErr;
+  if (!valid_user_id(channel_id) || (!user_id.empty() && !valid_user_id(user_id)))
+    return static_cast<int>(E::INVALID_ARGUMENT);
+  proto::Frame f;
+  f.op = proto::Op::chinfo;
+  f.ch = channel_id;
+  f.uid = user_id;
+  f.n = recent;
+  f.id = impl_->next_id++;
+  Impl* self = impl_.get();
+  int64_t rid = f.id;
+  return impl_->submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
+                       static_cast<int>(E::FAILURE), [self, rid, channel_id](int code, proto::Frame* res) {
+                         int count = 0;
+                         bool member = false;
+                         std::vector<std::string> recent_members;
+                         if (res && res->nums.size() >= 2) {
+                           count = static_cast<int>(res->nums[0]);
+                           member = res->nums[1] != 0;
+                           recent_members = std::move(res->uids);
+                         }
+                         self->emit([rid, channel_id, count, member, r = std::move(recent_members), code](EventHandler& h) {
+                           h.on_query_channel_info_result(rid, channel_id, count, member, r, static_cast<E>(code));
+                         });
+                       }, request_id);
+}
+
 // ---- invitations ---------------------------------------------------------------------------------
 
 LocalInvitationPtr Client::create_local_invitation(const std::string& callee_id) {
@@ -1252,6 +1282,8 @@ int Client::send_local_invitation(const LocalInvitationPtr& inv) {
       return static_cast<int>(E::INVALID_ARGUMENT);
     f.content = inv->content_;
     f.ch = inv->channel_;
+    f.online = inv->require_online_;
+    f.ttl = inv->ttl_ms_;
   }
   Impl* self = impl_.get();
   State s = impl_->state.load();

@@ -80,6 +80,10 @@ class LocalInvitation {
   std::string channel_id() const { std::lock_guard l(mu_); return channel_; }
   std::string response() const { std::lock_guard l(mu_); return response_; }
   LocalInvitationState state() const { std::lock_guard l(mu_); return state_; }
+  // rtmkit extensions, before send: fail at once with PEER_OFFLINE when the callee is offline (instead
+  // of waiting for it), and fail with INVITATION_EXPIRE `ttl_ms` after sending (0: the server's timings).
+  void set_require_peer_online(bool on) { std::lock_guard l(mu_); require_online_ = on; }
+  void set_ttl_ms(uint32_t ms) { std::lock_guard l(mu_); ttl_ms_ = ms; }
 
  private:
   friend class Client;
@@ -89,6 +93,8 @@ class LocalInvitation {
   int64_t id_;
   mutable std::mutex mu_;
   std::string content_, channel_, response_;
+  bool require_online_ = false;
+  uint32_t ttl_ms_ = 0;
   LocalInvitationState state_ = LocalInvitationState::IDLE;
 };
 
@@ -195,6 +201,11 @@ class EventHandler {
   virtual void on_clear_channel_attributes_result(int64_t /*request_id*/, AttributeOperationErr) {}
   virtual void on_get_channel_attributes_result(int64_t /*request_id*/, const std::vector<ChannelAttribute>&,
                                                 AttributeOperationErr) {}
+  // rtmkit extension (the Signaling facade's channel queries): see Client::query_channel_info.
+  virtual void on_query_channel_info_result(int64_t /*request_id*/, const std::string& /*channel_id*/,
+                                            int /*member_count*/, bool /*user_is_member*/,
+                                            const std::vector<std::string>& /*recent_members*/,
+                                            GetChannelMemberCountErr) {}
   virtual void on_get_channel_member_count_result(int64_t /*request_id*/, const std::vector<ChannelMemberCount>&,
                                                   GetChannelMemberCountErr) {}
 
@@ -229,6 +240,7 @@ struct ClientConfig {
   std::size_t max_pending_events = 1u << 16;   // dispatcher queue; beyond: the socket is not read
   std::size_t dedup_window = 4096;             // received (sender, message id) pairs remembered
   DispatchMode dispatch = DispatchMode::thread;
+  bool signaling_login = false;  // log in as a Signaling-API client (legacy "1:..." tokens accepted)
 };
 
 class Client {
@@ -278,6 +290,10 @@ class Client {
   int get_channel_attributes_by_keys(const std::string& channel_id, const std::vector<std::string>& keys,
                                      int64_t* request_id = nullptr);
   int get_channel_member_count(const std::vector<std::string>& channel_ids, int64_t* request_id = nullptr);
+  // Any channel of the app, joined or not: its member count, whether `user_id` (may be empty) is a
+  // member, and the `recent` (at most 512) members who joined last, newest first.
+  int query_channel_info(const std::string& channel_id, const std::string& user_id, uint32_t recent,
+                         int64_t* request_id = nullptr);
 
   // Call invitations.
   LocalInvitationPtr create_local_invitation(const std::string& callee_id);

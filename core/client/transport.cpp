@@ -148,7 +148,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
     ws_.auto_fragment(false);
     ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
       req.set(http::field::sec_websocket_protocol, proto::kSubprotocol);
-      req.set(http::field::user_agent, "rtmkit/0.2.0");
+      req.set(http::field::user_agent, "rtmkit/0.3.0");
     }));
     std::string host = url_.host + ':' + url_.port;
     ws_.async_handshake(res_, host, url_.path, [self = this->shared_from_this()](beast::error_code ec) {

@@ -16,6 +16,7 @@ namespace {
 enum class F : uint8_t {
   id, code, reason, app, uid, token, sdk, resume, to, from, ch, type, text, offline, notify, joined,
   mid, ts, seq, since, n, hb, count, detail, version, content, response, uids, nums, keys, attrs, sid,
+  legacy, online, ttl,
 };
 
 struct Field {
@@ -34,7 +35,7 @@ constexpr bool R = true, O = false;
 
 // The field table of every op: the single source of truth for encoding and decoding.
 const OpInfo kOps[] = {
-    {Op::login, "login", true, {{F::app, R}, {F::uid, R}, {F::token, O}, {F::sdk, O}, {F::resume, O}, {F::sid, O}}},
+    {Op::login, "login", true, {{F::app, R}, {F::uid, R}, {F::token, O}, {F::sdk, O}, {F::resume, O}, {F::sid, O}, {F::legacy, O}}},
     {Op::logout, "logout", true, {}},
     {Op::renew, "renew", true, {{F::token, R}}},
     {Op::peer, "peer", true, {{F::to, R}, {F::type, R}, {F::text, O}, {F::offline, O}, {F::mid, R}}},
@@ -43,6 +44,7 @@ const OpInfo kOps[] = {
     {Op::cmsg, "cmsg", true, {{F::ch, R}, {F::type, R}, {F::text, O}, {F::mid, R}, {F::from, O}, {F::ts, O}, {F::seq, O}}},
     {Op::members, "members", true, {{F::ch, R}}},
     {Op::count, "count", true, {{F::uids, R}}},
+    {Op::chinfo, "chinfo", true, {{F::ch, R}, {F::uid, O}, {F::n, O}}},
     {Op::query, "query", true, {{F::uids, R}}},
     {Op::sub, "sub", true, {{F::uids, R}}},
     {Op::unsub, "unsub", true, {{F::uids, R}}},
@@ -57,7 +59,7 @@ const OpInfo kOps[] = {
     {Op::cattr_del, "cattr_del", true, {{F::ch, R}, {F::keys, R}, {F::notify, O}}},
     {Op::cattr_clear, "cattr_clear", true, {{F::ch, R}, {F::notify, O}}},
     {Op::cattr_get, "cattr_get", true, {{F::ch, R}, {F::keys, O}}},
-    {Op::inv_send, "inv_send", true, {{F::to, R}, {F::mid, R}, {F::content, O}, {F::ch, O}}},
+    {Op::inv_send, "inv_send", true, {{F::to, R}, {F::mid, R}, {F::content, O}, {F::ch, O}, {F::online, O}, {F::ttl, O}}},
     {Op::inv_cancel, "inv_cancel", true, {{F::to, R}, {F::mid, R}}},
     {Op::inv_accept, "inv_accept", true, {{F::to, R}, {F::mid, R}, {F::response, O}}},
     {Op::inv_refuse, "inv_refuse", true, {{F::to, R}, {F::mid, R}, {F::response, O}}},
@@ -91,7 +93,7 @@ const char* key_of(F f) {
   static constexpr const char* names[] = {
       "id", "code", "reason", "app", "uid", "token", "sdk", "resume", "to", "from", "ch", "type", "text", "offline",
       "notify", "joined", "mid", "ts", "seq", "since", "n", "hb", "count", "detail", "version", "content",
-      "response", "uids", "nums", "keys", "attrs", "sid"};
+      "response", "uids", "nums", "keys", "attrs", "sid", "legacy", "online", "ttl"};
   return names[static_cast<int>(f)];
 }
 
@@ -121,6 +123,9 @@ bool read_field(F f, const rapidjson::Value& v, Frame& out) {
     case F::offline: if (!v.IsBool()) return false; out.offline = v.GetBool(); return true;
     case F::notify: if (!v.IsBool()) return false; out.notify = v.GetBool(); return true;
     case F::joined: if (!v.IsBool()) return false; out.joined = v.GetBool(); return true;
+    case F::legacy: if (!v.IsBool()) return false; out.legacy = v.GetBool(); return true;
+    case F::online: if (!v.IsBool()) return false; out.online = v.GetBool(); return true;
+    case F::ttl: if (!v.IsInt64() || v.GetInt64() < 0) return false; out.ttl = v.GetInt64(); return true;
     case F::app: return read_str(v, out.app);
     case F::uid: return read_str(v, out.uid);
     case F::token: return read_str(v, out.token);
@@ -211,6 +216,9 @@ void write_field(Writer& w, F f, bool required, const Frame& x) {
     case F::offline: boolean(x.offline); break;
     case F::notify: boolean(x.notify); break;
     case F::joined: boolean(x.joined); break;
+    case F::legacy: boolean(x.legacy); break;
+    case F::online: boolean(x.online); break;
+    case F::ttl: i64(x.ttl); break;
     case F::app: str(x.app); break;
     case F::uid: str(x.uid); break;
     case F::token: str(x.token); break;

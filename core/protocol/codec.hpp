@@ -19,7 +19,7 @@ enum class Op : uint8_t {
   unknown = 0,
   // client -> server requests (carry an id, answered by `res`)
   login, logout, renew, peer,
-  join, leave, cmsg, members, count,
+  join, leave, cmsg, members, count, chinfo,
   query, sub, unsub, subs,
   uattr_set, uattr_add, uattr_del, uattr_clear, uattr_get,
   cattr_set, cattr_add, cattr_del, cattr_clear, cattr_get,
@@ -62,6 +62,9 @@ struct Frame {
   bool offline = false;    // peer: enableOfflineMessaging; msg: isOfflineMessage
   bool notify = false;     // cattr_*: enableNotificationToChannelMembers
   bool joined = false;     // member: joined (true) or left (false)
+  bool legacy = false;     // login: a Signaling-API login (legacy token rules)
+  bool online = false;     // inv_send: fail at once if the callee is offline
+  int64_t ttl = 0;         // inv_send: the invitation fails this many ms after it was sent (0: server default)
   int64_t mid = 0;         // message id chosen by the sender (unique per sender); inv: invitation id
   int64_t ts = 0;          // serverReceivedTs (ms); res to login: server time (ms)
   uint64_t seq = 0;        // cmsg (server->client): the message's position in its channel

@@ -157,6 +157,7 @@ void Conn::on_message(std::string_view data, bool binary) {
     case proto::Op::cmsg: handle_cmsg(f); break;
     case proto::Op::members: handle_members(f); break;
     case proto::Op::count: handle_count(f); break;
+    case proto::Op::chinfo: handle_chinfo(f); break;
     case proto::Op::query:
     case proto::Op::sub:
     case proto::Op::unsub:
@@ -205,7 +206,11 @@ void Conn::handle_login(proto::Frame& f) {
   if (app && !app->certificate.empty()) {
     if (f.token.empty() || f.token.size() > limits::kMaxTokenBytes)
       return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
-    auto v = token::verify_rtm_token(f.token, app->app_id, app->certificate, f.uid, now_s());
+    // A Signaling-API login may also present a legacy "1:appId:expiredTs:md5" token; such sessions,
+    // like 006 ones, are not ended by expiry (Signaling checked the token at login only).
+    bool legacy_token = f.legacy && f.token.size() > 2 && f.token[0] == '1' && f.token[1] == ':';
+    auto v = legacy_token ? token::verify_signaling_token(f.token, app->app_id, app->certificate, f.uid, now_s())
+                          : token::verify_rtm_token(f.token, app->app_id, app->certificate, f.uid, now_s());
     if (v.status == token::Status::expired) return reply(f.id, static_cast<int>(LoginErr::TOKEN_EXPIRED));
     if (v.status != token::Status::ok) return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
     if (v.version == 7) expires_at = v.expires_at;  // 006 sessions are not ended by expiry
@@ -370,6 +375,8 @@ namespace {
 
 constexpr std::size_t kMaxChannelsPerUser = 20;
 constexpr std::size_t kMaxMembersReturned = 512;
+constexpr std::size_t kMaxRecentMembers = 512;         // chinfo: recent members returned at most
+constexpr int64_t kMaxInvitationTtlMs = 24 * 3600 * 1000;
 constexpr std::size_t kMaxCountChannels = 32;
 constexpr std::size_t kMaxQueryPeers = 256;
 constexpr std::size_t kMaxSubscriptions = 512;
@@ -571,6 +578,37 @@ void Conn::handle_count(proto::Frame& f) {
   reply(r);
 }
 
+// Signaling's channel queries, for any channel of the app: the member count, whether `uid` is a member,
+// and the `n` (at most kMaxRecentMembers) members who joined last, newest first. Answer: nums = [count,
+// is member], uids = the recent members.
+void Conn::handle_chinfo(proto::Frame& f) {
+  using E = GetChannelMemberCountErr;
+  if (!valid_user_id(f.ch) || (!f.uid.empty() && !valid_user_id(f.uid)))
+    return reply(f.id, static_cast<int>(E::INVALID_ARGUMENT));
+  if (!allow(limits().count, rates().count)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  int64_t count = 0, is_member = 0;
+  std::size_t n = std::min<uint64_t>(f.n, kMaxRecentMembers);
+  if (auto ch = core_.channel(app_, f.ch, false)) {
+    std::lock_guard l(ch->mu);
+    count = static_cast<int64_t>(ch->members.size());
+    if (!f.uid.empty()) is_member = ch->members.count(f.uid) ? 1 : 0;
+    if (n) {
+      std::vector<std::pair<uint64_t, const std::string*>> order;
+      order.reserve(ch->members.size());
+      for (auto& [uid, joined] : ch->members) order.emplace_back(joined, &uid);
+      n = std::min(n, order.size());
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+                        [](auto& a, auto& b) { return a.first > b.first; });
+      for (std::size_t i = 0; i < n; ++i) r.uids.push_back(*order[i].second);
+    }
+  }
+  r.nums = {count, is_member};
+  reply(r);
+}
+
 // ---- presence ---------------------------------------------------------------------------------
 
 void Conn::handle_presence(proto::Frame& f) {
@@ -744,6 +782,7 @@ void Conn::handle_invitation(proto::Frame& f) {
   e.op = proto::Op::inv;
   e.mid = f.mid;
   std::string target;  // who gets `e`
+  bool fail_now = false;
   {
     std::lock_guard l(core_.inv_mu);
     auto it = core_.invitations.find(k);
@@ -758,8 +797,17 @@ void Conn::handle_invitation(proto::Frame& f) {
         inv.channel = f.ch;
         inv.id = f.mid;
         bool online = core_.registry.find(Registry::key(app_, f.to)) != nullptr;
+        if (!online && f.online) {
+          // The caller asked to fail at once when the callee is offline.
+          fail_now = true;
+          break;
+        }
         inv.stage = online ? Invitation::Stage::delivered : Invitation::Stage::waiting_online;
         inv.deadline = now + std::chrono::milliseconds(online ? core_.cfg.invitation_ack_ms : core_.cfg.invitation_offline_ms);
+        if (f.ttl > 0) {
+          inv.end_by = now + std::chrono::milliseconds(std::min<int64_t>(f.ttl, kMaxInvitationTtlMs));
+          inv.deadline = std::min(inv.deadline, inv.end_by);
+        }
         core_.invitations.emplace(k, inv);
         if (online) {
           e.code = inv_event::INCOMING;
@@ -793,6 +841,16 @@ void Conn::handle_invitation(proto::Frame& f) {
       }
       default: break;
     }
+  }
+  if (fail_now) {
+    reply(f.id, 0);
+    proto::Frame fail;
+    fail.op = proto::Op::inv;
+    fail.code = inv_event::FAILED;
+    fail.from = f.to;
+    fail.mid = f.mid;
+    fail.reason = static_cast<int>(LocalInvitationErr::PEER_OFFLINE);
+    return send_frame(fail);
   }
   bool delivered = true;
   if (!target.empty()) {
@@ -834,7 +892,8 @@ void Conn::handle_inv_ack(proto::Frame& f) {
     if (it == core_.invitations.end() || it->second.callee != uid_ || it->second.stage != Invitation::Stage::delivered)
       return;
     it->second.stage = Invitation::Stage::acknowledged;
-    it->second.deadline = Clock::now() + std::chrono::milliseconds(core_.cfg.invitation_expire_ms);
+    it->second.deadline =
+        std::min(it->second.end_by, Clock::now() + std::chrono::milliseconds(core_.cfg.invitation_expire_ms));
   }
   proto::Frame e;
   e.op = proto::Op::inv;

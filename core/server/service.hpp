@@ -32,7 +32,7 @@ struct ServerCore {
   std::unordered_map<std::string, AppConfig> apps;  // empty: any app, no token
   Registry registry;                                // (app, uid) -> attached connection
   std::unique_ptr<OfflineStore> store;
-  std::string version = "rtmd/0.2.0";
+  std::string version = "rtmd/0.3.0";
 
   ShardedMap<std::shared_ptr<UserRecord>> users;    // (app, uid) -> session state, also during grace
   ShardedMap<std::shared_ptr<Channel>> channels;    // (app, channel) -> channel
@@ -122,6 +122,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void handle_cmsg(proto::Frame& f);
   void handle_members(proto::Frame& f);
   void handle_count(proto::Frame& f);
+  void handle_chinfo(proto::Frame& f);
   void handle_presence(proto::Frame& f);
   void handle_user_attrs(proto::Frame& f);
   void handle_channel_attrs(proto::Frame& f);

@@ -197,7 +197,7 @@ void ServerCore::deliver_pending_invitations(const std::string& app, const std::
     for (auto& [k, inv] : invitations) {
       if (inv.app != app || inv.callee != callee || inv.stage != Invitation::Stage::waiting_online) continue;
       inv.stage = Invitation::Stage::delivered;
-      inv.deadline = now + std::chrono::milliseconds(cfg.invitation_ack_ms);
+      inv.deadline = std::min(inv.end_by, now + std::chrono::milliseconds(cfg.invitation_ack_ms));
       ready.push_back(inv);
     }
   }
@@ -280,6 +280,13 @@ void ServerCore::housekeeping() {
     }
   }
   for (auto& inv : failed) {
+    if (now >= inv.end_by) {  // the caller's ttl ran out
+      invitation_failed(inv, static_cast<int>(LocalInvitationErr::INVITATION_EXPIRE),
+                        inv.stage == Invitation::Stage::waiting_online
+                            ? -1
+                            : static_cast<int>(RemoteInvitationErr::INVITATION_EXPIRE));
+      continue;
+    }
     switch (inv.stage) {
       case Invitation::Stage::waiting_online:
         invitation_failed(inv, static_cast<int>(LocalInvitationErr::PEER_OFFLINE), -1);

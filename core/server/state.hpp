@@ -115,6 +115,7 @@ struct Invitation {
   std::string app, caller, callee, content, channel;
   int64_t id = 0;
   Clock::time_point deadline;
+  Clock::time_point end_by = Clock::time_point::max();  // the caller's ttl: fails then, whatever the stage
 };
 
 // A token bucket for one rate limit: `count` operations, refilled evenly over `window_ms`.

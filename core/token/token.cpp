@@ -535,4 +535,81 @@ Verification verify_rtm_token(std::string_view token, std::string_view app_id, s
   }
 }
 
+namespace {
+
+// md5 as 32 lowercase hex characters ("" if the digest fails).
+std::string md5_hex(std::string_view data) {
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), d, &len, EVP_md5(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[d[i] >> 4]);
+    out.push_back(kHex[d[i] & 15]);
+  }
+  return out;
+}
+
+std::string signaling_digest(std::string_view app_id, std::string_view app_cert, std::string_view account,
+                             std::string_view expired_ts) {
+  std::string in;
+  in.reserve(account.size() + app_id.size() + app_cert.size() + expired_ts.size());
+  in.append(account).append(app_id).append(app_cert).append(expired_ts);
+  return md5_hex(in);
+}
+
+}  // namespace
+
+std::string build_signaling_token(std::string_view app_id, std::string_view app_cert, std::string_view account,
+                                  uint32_t expired_ts) {
+  try {
+    if (app_id.empty() || app_cert.empty() || account.empty()) return {};
+    std::string ts = std::to_string(expired_ts);
+    std::string digest = signaling_digest(app_id, app_cert, account, ts);
+    if (digest.empty()) return {};
+    std::string out = "1:";
+    out.append(app_id).append(":").append(ts).append(":").append(digest);
+    return out;
+  } catch (...) {
+    return {};
+  }
+}
+
+Verification verify_signaling_token(std::string_view token, std::string_view app_id, std::string_view app_cert,
+                                    std::string_view account, uint32_t now) {
+  try {
+    Verification v;
+    if (token.size() > kMaxTokenChars || app_id.empty() || app_cert.empty() || account.empty()) return v;
+    // 1:<appId>:<expiredTs>:<md5>; the app id may not contain ':' (ids are visible ASCII without it).
+    if (token.substr(0, 2) != "1:") return v;
+    v.version = 1;
+    std::string_view rest = token.substr(2);
+    auto c1 = rest.find(':');
+    if (c1 == std::string_view::npos) return v;
+    std::string_view app = rest.substr(0, c1);
+    rest.remove_prefix(c1 + 1);
+    auto c2 = rest.find(':');
+    if (c2 == std::string_view::npos) return v;
+    std::string_view ts = rest.substr(0, c2);
+    std::string_view digest = rest.substr(c2 + 1);
+    if (app != app_id || ts.empty() || ts.size() > 10 || digest.size() != 32) return v;
+    uint64_t expired = 0;
+    for (char ch : ts) {
+      if (ch < '0' || ch > '9') return v;
+      expired = expired * 10 + static_cast<uint64_t>(ch - '0');
+    }
+    if (expired > std::numeric_limits<uint32_t>::max() || (ts.size() > 1 && ts[0] == '0')) return v;
+    std::string expected = signaling_digest(app_id, app_cert, account, ts);
+    if (expected.size() != digest.size() || CRYPTO_memcmp(expected.data(), digest.data(), digest.size()) != 0)
+      return v;
+    v.expires_at = static_cast<uint32_t>(expired);
+    v.status = now >= v.expires_at ? Status::expired : Status::ok;
+    return v;
+  } catch (...) {
+    return {};
+  }
+}
+
 }  // namespace rtm::token

@@ -85,6 +85,16 @@ std::string build_rtm_token_006(std::string_view app_id, std::string_view app_ce
 Verification verify_rtm_token(std::string_view token, std::string_view app_id, std::string_view app_cert,
                               std::string_view user_id, uint32_t now);
 
+// Legacy Signaling tokens: "1:" + appId + ":" + expiredTs + ":" + md5_hex_lower(account + appId +
+// appCertificate + decimal(expiredTs)), where expiredTs is an absolute unix time in seconds.
+// Returns "" on invalid input (empty app id, certificate or account).
+std::string build_signaling_token(std::string_view app_id, std::string_view app_cert, std::string_view account,
+                                  uint32_t expired_ts);
+// Verifies one for (app_id, app_cert, account) at `now`: invalid (wrong form, app id, account or digest,
+// compared in constant time) or expired (now >= expiredTs); expires_at = expiredTs, version = 1.
+Verification verify_signaling_token(std::string_view token, std::string_view app_id, std::string_view app_cert,
+                                    std::string_view account, uint32_t now);
+
 // ---- lower-level builders (used for Agora known-answer tests and tooling) ---------------------------
 
 // One AccessToken2 service: type, privileges (packed sorted by key), then the per-type string fields in

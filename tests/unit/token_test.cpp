@@ -806,3 +806,37 @@ TEST(TokenBuilder, UnicodeAndLongUserIds) {
   EXPECT_EQ(verify(t6, issue, huge).status, Status::ok);
   expect_invalid(verify(t6, issue, huge.substr(1)));
 }
+
+// Legacy Signaling tokens: md5("alice" "sigapp" cert "1700000000"), computed independently.
+TEST(SignalingToken, KnownAnswerAndVerification) {
+  using namespace rtm::token;
+  const std::string cert = "0123456789abcdef0123456789abcdef";
+  const std::string t = build_signaling_token("sigapp", cert, "alice", 1700000000u);
+  EXPECT_EQ(t, "1:sigapp:1700000000:0fa84cd31ff561fc87c1afd88cf1179e");
+  EXPECT_EQ(build_signaling_token("", cert, "alice", 1), "");
+  EXPECT_EQ(build_signaling_token("sigapp", cert, "", 1), "");
+
+  auto v = verify_signaling_token(t, "sigapp", cert, "alice", 1699999999u);
+  EXPECT_EQ(v.status, Status::ok);
+  EXPECT_EQ(v.expires_at, 1700000000u);
+  EXPECT_EQ(v.version, 1);
+  EXPECT_EQ(verify_signaling_token(t, "sigapp", cert, "alice", 1700000000u).status, Status::expired);
+  EXPECT_EQ(verify_signaling_token(t, "sigapp", cert, "bob", 1u).status, Status::invalid);
+  EXPECT_EQ(verify_signaling_token(t, "other", cert, "alice", 1u).status, Status::invalid);
+  EXPECT_EQ(verify_signaling_token(t, "sigapp", "fedcba9876543210fedcba9876543210", "alice", 1u).status,
+            Status::invalid);
+  // Malformed: every truncation, a changed digest, a padded or non-numeric time, extra fields.
+  for (std::size_t n = 0; n < t.size(); ++n)
+    EXPECT_EQ(verify_signaling_token(t.substr(0, n), "sigapp", cert, "alice", 1u).status, Status::invalid) << n;
+  std::string bad = t;
+  bad.back() = bad.back() == '0' ? '1' : '0';
+  EXPECT_EQ(verify_signaling_token(bad, "sigapp", cert, "alice", 1u).status, Status::invalid);
+  EXPECT_EQ(verify_signaling_token("1:sigapp:01700000000:0fa84cd31ff561fc87c1afd88cf1179e", "sigapp", cert, "alice", 1u)
+                .status,
+            Status::invalid);
+  EXPECT_EQ(verify_signaling_token("1:sigapp:17x0000000:0fa84cd31ff561fc87c1afd88cf1179e", "sigapp", cert, "alice", 1u)
+                .status,
+            Status::invalid);
+  EXPECT_EQ(verify_signaling_token(t + ":x", "sigapp", cert, "alice", 1u).status, Status::invalid);
+  EXPECT_EQ(verify_signaling_token("_no_need_token", "sigapp", cert, "alice", 1u).status, Status::invalid);
+}

@@ -21,5 +21,6 @@
 #include "invitation.h"
 #include "token.h"
 #include "server.h"
+#include "signaling.h"
 
 #endif /* RTMKIT_RTMKIT_H */
