@@ -1,8 +1,10 @@
 // rtmd: the rtmkit server. A thin main over rtm::server::Server: flags, config file, signals.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -16,6 +18,7 @@ namespace {
 const char* kUsage = R"(usage: rtmd [options]
        rtmd token 007 --app-id ID --app-cert CERT --user UID [--expire SECONDS]   (or RTM_APP_CERT=CERT)
        rtmd token 006 --app-id ID --app-cert CERT --user UID
+       rtmd token sig --app-id ID --app-cert CERT --user ACCOUNT [--expire SECONDS]   (legacy Signaling)
 
 options:
   --config FILE          JSON configuration file (docs/configuration.md)
@@ -60,7 +63,11 @@ int token_command(int argc, char** argv) {
   if (expire > 0xffffffffUL) throw std::runtime_error("--expire is out of range");
   if (kind == "007") std::cout << rtm::token::build_rtm_token_007(app, cert, user, static_cast<uint32_t>(expire)) << "\n";
   else if (kind == "006") std::cout << rtm::token::build_rtm_token_006(app, cert, user) << "\n";
-  else throw std::runtime_error("token kind must be 007 or 006");
+  else if (kind == "sig")
+    std::cout << rtm::token::build_signaling_token(
+                     app, cert, user, static_cast<uint32_t>(std::min<uint64_t>(0xffffffffULL, std::time(nullptr) + expire)))
+              << "\n";
+  else throw std::runtime_error("token kind must be 007, 006 or sig");
   return 0;
 }
 

@@ -2,6 +2,7 @@
 //
 //   rtm-token 007 --app-id ID --app-cert CERT --user UID [--expire SECONDS]   (default 3600)
 //   rtm-token 006 --app-id ID --app-cert CERT --user UID
+//   rtm-token sig --app-id ID --app-cert CERT --user ACCOUNT [--expire SECONDS]   (legacy Signaling)
 //   rtm-token verify --app-id ID --app-cert CERT --user UID [--now UNIX] TOKEN
 //
 // The certificate may come from the environment instead (RTM_APP_CERT) so it stays out of `ps` output.
@@ -29,10 +30,13 @@ void usage(std::ostream& os) {
   os << "usage:\n"
         "  rtm-token 007 --app-id ID --app-cert CERT --user UID [--expire SECONDS]\n"
         "  rtm-token 006 --app-id ID --app-cert CERT --user UID\n"
+        "  rtm-token sig --app-id ID --app-cert CERT --user ACCOUNT [--expire SECONDS]\n"
         "  rtm-token verify --app-id ID --app-cert CERT --user UID [--now UNIX_SECONDS] TOKEN\n"
         "\n"
         "  007     AccessToken2 RTM token (RtmTokenBuilder2); --expire is relative, default 3600\n"
         "  006     AccessToken RTM token (RtmTokenBuilder); valid for 24 hours\n"
+        "  sig     legacy Signaling token 1:appId:expiredTs:md5, for Signaling-API logins;\n"
+        "          --expire is relative, default 3600\n"
         "  verify  prints ok / expired / invalid and the expiry; exit code 0 / 3 / 4\n"
         "\n"
         "  The certificate can also be given in the environment variable "
@@ -92,9 +96,9 @@ int main(int argc, char** argv) {
     usage(std::cout);
     return kExitOk;
   }
-  if (a.mode != "006" && a.mode != "007" && a.mode != "verify") {
+  if (a.mode != "006" && a.mode != "007" && a.mode != "sig" && a.mode != "verify") {
     usage(std::cerr);
-    return fail("unknown command (expected 007, 006 or verify)");
+    return fail("unknown command (expected 007, 006, sig or verify)");
   }
 
   for (int i = 2; i < argc; ++i) {
@@ -115,7 +119,7 @@ int main(int argc, char** argv) {
       ok = value(a.app_cert);
     } else if (arg == "--user") {
       ok = value(a.user);
-    } else if (arg == "--expire" && a.mode == "007") {
+    } else if (arg == "--expire" && (a.mode == "007" || a.mode == "sig")) {
       ok = value(a.expire);
     } else if (arg == "--now" && a.mode == "verify") {
       ok = value(a.now);
@@ -144,13 +148,22 @@ int main(int argc, char** argv) {
   if (!rtm::token::is_agora_id(*a.app_cert))
     std::cerr << "rtm-token: warning: the certificate is not 32 hex characters; Agora's own tools would refuse it\n";
 
+  uint32_t expire = 3600;
+  if (a.expire) {
+    auto v = parse_u32(*a.expire);
+    if (!v) return fail("--expire must be a whole number of seconds (0..4294967295)");
+    expire = *v;
+  }
+  if (a.mode == "sig") {
+    const uint64_t at = static_cast<uint64_t>(now_u32()) + expire;
+    if (at > UINT32_MAX) return fail("--expire reaches beyond 2106");
+    const std::string token =
+        rtm::token::build_signaling_token(*a.app_id, *a.app_cert, *a.user, static_cast<uint32_t>(at));
+    if (token.empty()) return fail("could not build the token");
+    std::cout << token << "\n";
+    return kExitOk;
+  }
   if (a.mode == "007") {
-    uint32_t expire = 3600;
-    if (a.expire) {
-      auto v = parse_u32(*a.expire);
-      if (!v) return fail("--expire must be a whole number of seconds (0..4294967295)");
-      expire = *v;
-    }
     const std::string token = rtm::token::build_rtm_token_007(*a.app_id, *a.app_cert, *a.user, expire);
     if (token.empty()) return fail("could not build the token");
     std::cout << token << "\n";
@@ -172,7 +185,9 @@ int main(int argc, char** argv) {
     if (!v) return fail("--now must be unix seconds (0..4294967295)");
     now = *v;
   }
-  const auto v = rtm::token::verify_rtm_token(*a.token, *a.app_id, *a.app_cert, *a.user, now);
+  const bool legacy = a.token->size() > 2 && a.token->compare(0, 2, "1:") == 0;
+  const auto v = legacy ? rtm::token::verify_signaling_token(*a.token, *a.app_id, *a.app_cert, *a.user, now)
+                        : rtm::token::verify_rtm_token(*a.token, *a.app_id, *a.app_cert, *a.user, now);
   switch (v.status) {
     case rtm::token::Status::ok:
       std::cout << "ok version=" << v.version << " expires_at=" << v.expires_at << " ("
