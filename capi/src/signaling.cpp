@@ -204,7 +204,6 @@ struct Sig final : rtm::EventHandler {
   std::map<int64_t, std::pair<std::string, std::string>> ch_msgs;  // -> (legacy id, text)
   std::map<CallKey, Call> calls;
   std::map<int64_t, Pending> pending;
-  std::multimap<Clock::time_point, std::function<void()>> timers;
 
   // ---- plumbing -----------------------------------------------------------------------------------
 
@@ -221,52 +220,20 @@ struct Sig final : rtm::EventHandler {
   }
   rtm_sig_t* h() noexcept { return reinterpret_cast<rtm_sig_t*>(this); }
 
-  void at(Clock::time_point t, std::function<void()> fn) {
-    {
-      std::lock_guard l(mu);
-      timers.emplace(t, std::move(fn));
-    }
-    core->wakeup();
-  }
-  // Runs `fn` on the dispatcher soon: never a callback on the calling thread.
-  void post(std::function<void()> fn) { at(Clock::now(), std::move(fn)); }
+  // Deferred work and timers run on the engine's dispatcher, in order with its callbacks (and make
+  // the event fd readable in poll mode). Safe under mu.
+  void post(std::function<void()> fn) { core->run_on_dispatcher(0, std::move(fn)); }
+  void after(uint32_t ms, std::function<void()> fn) { core->run_on_dispatcher(ms, std::move(fn)); }
 
-  // Milliseconds until the next timer (-1: none), capped by `limit` (-1: none).
-  int next_wait(int limit) {
-    std::lock_guard l(mu);
-    if (timers.empty()) return limit;
-    auto d = std::chrono::duration_cast<std::chrono::milliseconds>(timers.begin()->first - Clock::now()).count();
-    int w = static_cast<int>(std::clamp<int64_t>(d + 1, 0, 1 << 30));
-    return limit < 0 ? w : std::min(w, limit);
-  }
-  int run_timers() {
-    int n = 0;
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::lock_guard l(mu);
-        if (timers.empty() || timers.begin()->first > Clock::now()) break;
-        fn = std::move(timers.begin()->second);
-        timers.erase(timers.begin());
-      }
-      ++n;
-      try {
-        fn();
-      } catch (...) {
-        RTM_LOG(error, "capi", "a Signaling timer threw; it was ignored");
-      }
-    }
+  // One round of the dispatcher: engine events and deferred work, then the release of left channels.
+  int pump(int timeout_ms) {
+    int n = core->poll(timeout_ms);
     std::vector<ChannelSlot> gone;
     {
       std::lock_guard l(mu);
       gone.swap(retired);
     }
     return n;
-  }
-  // One round of the dispatcher: engine events, then due timers.
-  int pump(int timeout_ms) {
-    int n = core->poll(next_wait(timeout_ms));
-    return n + run_timers();
   }
   void run_dispatcher() noexcept {
 #if defined(__linux__)
@@ -342,9 +309,8 @@ struct Sig final : rtm::EventHandler {
       pending.emplace(rid, std::move(p));
       return;
     }
-    // Refused at once: answer on the dispatcher like any other result (mu is held here).
-    timers.emplace(Clock::now(), [this, p = std::move(p), rc] { answer_refused(p, rc); });
-    core->wakeup();
+    // Refused at once: answer on the dispatcher like any other result.
+    post([this, p = std::move(p), rc] { answer_refused(p, rc); });
   }
   void answer_refused(const Pending& p, int rc) {
     int e = rc == 102 || rc == 101 ? RTM_SIG_GENERAL_E_NOT_LOGIN
@@ -414,7 +380,7 @@ struct Sig final : rtm::EventHandler {
       }
       status = RTM_SIG_STATUS_RECONNECTING;
       // Give up when reconnecting outlasts login2's retry time.
-      at(Clock::now() + std::chrono::seconds(limit), [this, g] {
+      after(static_cast<uint32_t>(limit) * 1000u, [this, g] {
         {
           std::lock_guard l(mu);
           if (g != gen || status.load() != RTM_SIG_STATUS_RECONNECTING) return;
@@ -454,7 +420,7 @@ struct Sig final : rtm::EventHandler {
       g = gen;
     }
     if (retry) {
-      at(Clock::now() + std::chrono::milliseconds(kRetryDelayMs), [this, g] {
+      after(kRetryDelayMs, [this, g] {
         {
           std::lock_guard l(mu);
           if (g != gen || status.load() != RTM_SIG_STATUS_LOGGING_IN) return;
@@ -1044,7 +1010,6 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_destroy(rtm_sig_t* handle) {
       std::lock_guard l(s->mu);
       s->ch.core.reset();
       s->retired.clear();
-      s->timers.clear();
     }
     s->core.reset();  // joins the network thread
     s->ch = rtmc::ChannelSlot();
@@ -1188,8 +1153,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_message_instant_send(rtm_sig_t* handle, co
       s->peer_msgs.emplace(rid, id);
     } else {
       int e = peer_send_ecode(rc);
-      s->timers.emplace(Clock::now(), [s, id, e] { s->fire_send_error(id, e); });
-      s->core->wakeup();
+      s->post([s, id, e] { s->fire_send_error(id, e); });
     }
     return rtmc::ok();
   });
@@ -1212,8 +1176,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_message_channel_send(rtm_sig_t* handle, co
       int e = rc == static_cast<int>(E::USER_NOT_LOGGED_IN) ? RTM_SIG_GENERAL_E_NOT_LOGIN
               : rc == static_cast<int>(E::INVALID_MESSAGE)   ? RTM_SIG_GENERAL_E_LARGE_PARAM
                                                               : RTM_SIG_SENDMESSAGE_E_OTHER;
-      s->timers.emplace(Clock::now(), [s, id, e] { s->fire_send_error(id, e); });
-      s->core->wakeup();
+      s->post([s, id, e] { s->fire_send_error(id, e); });
     }
     return rtmc::ok();
   });
@@ -1382,8 +1345,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_channel_invite_user2(rtm_sig_t* handle, co
     inv->set_ttl_ms(ttl_ms);
     std::lock_guard l(s->mu);
     if (s->calls.count(k)) {
-      s->timers.emplace(Clock::now(), [s, k] { s->fire_invite_failed(k, RTM_SIG_INVITE_E_REINVITE, ""); });
-      s->core->wakeup();
+      s->post([s, k] { s->fire_invite_failed(k, RTM_SIG_INVITE_E_REINVITE, ""); });
       return rtmc::ok();
     }
     Sig::Call c;
@@ -1395,8 +1357,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_channel_invite_user2(rtm_sig_t* handle, co
       s->calls.erase(k);
       int e = rc == static_cast<int>(rtm::InvitationApiCallErr::INVALID_ARGUMENT) ? RTM_SIG_GENERAL_E_WRONG_PARAM
                                                                                  : RTM_SIG_INVITE_E_OTHER;
-      s->timers.emplace(Clock::now(), [s, k, e] { s->fire_invite_failed(k, e, ""); });
-      s->core->wakeup();
+      s->post([s, k, e] { s->fire_invite_failed(k, e, ""); });
     }
     return rtmc::ok();
   });
@@ -1423,8 +1384,7 @@ static rtm_result_t answer_call(const char* fn, rtm_sig_t* handle, const char* c
     }
     if (rc != 0) {
       if (it != s->calls.end() && it->second.remote) s->calls.erase(it);
-      s->timers.emplace(Clock::now(), [s, k] { s->fire_invite_failed(k, RTM_SIG_INVITE_E_OTHER, ""); });
-      s->core->wakeup();
+      s->post([s, k] { s->fire_invite_failed(k, RTM_SIG_INVITE_E_OTHER, ""); });
     }
     return rtmc::ok();
   });
@@ -1597,20 +1557,17 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_invoke(rtm_sig_t* handle, const char* name
       p.channel = str_field(d, "channel", ok);
       if (ok) rc = s->core->clear_channel_attributes(p.channel, notify, &rid);
     } else {
-      s->timers.emplace(Clock::now(), [s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_UNKNOWN, "{}"); });
-      s->core->wakeup();
+      s->post([s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_UNKNOWN, "{}"); });
       return rtmc::ok();
     }
     if (!ok) {
-      s->timers.emplace(Clock::now(), [s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_WRONG_PARAM, "{}"); });
-      s->core->wakeup();
+      s->post([s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_WRONG_PARAM, "{}"); });
       return rtmc::ok();
     }
     if (rc == 0) {
       s->pending.emplace(rid, std::move(p));
     } else {
-      s->timers.emplace(Clock::now(), [s, p, rc] { s->answer_refused(p, rc); });
-      s->core->wakeup();
+      s->post([s, p, rc] { s->answer_refused(p, rc); });
     }
     return rtmc::ok();
   });

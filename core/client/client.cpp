@@ -156,6 +156,17 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     });
   }
 
+  // The result of a request made through one Channel object goes to that object (`cs`, captured when
+  // the request was made), not to a later Channel of the same id.
+  template <class F>
+  void emit_to(const std::shared_ptr<ChannelState>& cs, F&& f) {
+    if (!cs) return;
+    dispatcher.post([cs, f = std::forward<F>(f)]() mutable {
+      std::lock_guard l(cs->callback_mu);
+      if (auto* h = cs->handler.load()) f(*h);
+    });
+  }
+
   void set_state(State s, Reason r) {
     state.store(s);
     emit([s, r](EventHandler& h) { h.on_connection_state_changed(s, r); });
@@ -841,6 +852,20 @@ int Client::send_message_to_peer(const std::string& peer_id, const Message& mess
 
 int Client::poll(int timeout_ms) { return impl_->dispatcher.poll(timeout_ms); }
 void Client::wakeup() { impl_->dispatcher.wakeup(); }
+void Client::run_on_dispatcher(uint32_t delay_ms, std::function<void()> fn) {
+  Impl* self = impl_.get();
+  if (delay_ms == 0) {
+    self->dispatcher.post(std::move(fn));
+    return;
+  }
+  net::post(self->ioc, [self, delay_ms, fn = std::move(fn)]() mutable {
+    auto t = std::make_shared<net::steady_timer>(self->ioc, std::chrono::milliseconds(delay_ms));
+    t->async_wait([self, t, fn = std::move(fn)](const boost::system::error_code& ec) mutable {
+      if (!ec) self->dispatcher.post(std::move(fn));
+    });
+  });
+}
+
 int Client::event_fd() const { return impl_->dispatcher.fd(); }
 
 // ---- channels --------------------------------------------------------------------------------------
@@ -896,14 +921,13 @@ int Channel::join() {
   f.op = proto::Op::join;
   f.ch = id_;
   Client::Impl* self = &d;
-  std::string id = id_;
   return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
-                  static_cast<int>(E::FAILURE), [self, cs, id](int code, proto::Frame* res) {
+                  static_cast<int>(E::FAILURE), [self, cs](int code, proto::Frame* res) {
                     if (code == 0) {
                       cs->joined = true;
                       cs->last_seq = res ? res->seq : 0;
                     }
-                    self->emit_channel(id, [code](ChannelEventHandler& h) {
+                    self->emit_to(cs, [code](ChannelEventHandler& h) {
                       if (code == 0) h.on_join_success();
                       else h.on_join_failure(static_cast<E>(code));
                     });
@@ -918,11 +942,10 @@ int Channel::leave() {
   f.op = proto::Op::leave;
   f.ch = id_;
   Client::Impl* self = &d;
-  std::string id = id_;
   return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::FAILURE),
-                  static_cast<int>(E::FAILURE), [self, cs, id](int code, proto::Frame*) {
+                  static_cast<int>(E::FAILURE), [self, cs](int code, proto::Frame*) {
                     if (code == 0) cs->joined = false;
-                    self->emit_channel(id, [code](ChannelEventHandler& h) { h.on_leave(static_cast<E>(code)); });
+                    self->emit_to(cs, [code](ChannelEventHandler& h) { h.on_leave(static_cast<E>(code)); });
                   }, nullptr);
 }
 
@@ -942,10 +965,10 @@ int Channel::send_message(const Message& message, const SendMessageOptions&, int
   f.mid = d.new_message_id();
   int64_t mid = f.mid;
   Client::Impl* self = &d;
-  std::string id = id_;
+  auto cs = d.channel_state(id_);
   int rc = d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::SENT_TIMEOUT),
-                    static_cast<int>(E::FAILURE), [self, id, mid](int code, proto::Frame*) {
-                      self->emit_channel(id, [mid, code](ChannelEventHandler& h) {
+                    static_cast<int>(E::FAILURE), [self, cs, mid](int code, proto::Frame*) {
+                      self->emit_to(cs, [mid, code](ChannelEventHandler& h) {
                         h.on_send_message_result(mid, static_cast<E>(code));
                       });
                     }, nullptr, static_cast<int>(E::TOO_OFTEN));
@@ -960,12 +983,12 @@ int Channel::get_members() {
   f.op = proto::Op::members;
   f.ch = id_;
   Client::Impl* self = &d;
-  std::string id = id_;
+  auto cs = d.channel_state(id_);
   return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
-                  static_cast<int>(E::FAILURE), [self, id](int code, proto::Frame* res) {
+                  static_cast<int>(E::FAILURE), [self, cs](int code, proto::Frame* res) {
                     std::vector<std::string> m;
                     if (res) m = std::move(res->uids);
-                    self->emit_channel(id, [m = std::move(m), code](ChannelEventHandler& h) {
+                    self->emit_to(cs, [m = std::move(m), code](ChannelEventHandler& h) {
                       h.on_get_members(m, static_cast<E>(code));
                     });
                   }, nullptr);

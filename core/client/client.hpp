@@ -4,6 +4,7 @@
 // them from Client::poll on a thread of its choosing. No callback ever runs on the network thread.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -311,6 +312,11 @@ class Client {
   int poll(int timeout_ms);
   void wakeup();
   int event_fd() const;
+
+  // Runs `fn` on this client's dispatcher, in order with its callbacks, after `delay_ms` (0: as soon
+  // as possible); in poll mode the event fd turns readable then. Dropped if the client is destroyed
+  // first. For layers built on the client (the Signaling facade) that need timers and deferred work.
+  void run_on_dispatcher(uint32_t delay_ms, std::function<void()> fn);
 
   struct Impl;  // the engine (opaque)
 

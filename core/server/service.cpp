@@ -465,14 +465,8 @@ void Conn::handle_join(proto::Frame& f) {
     count = static_cast<int64_t>(ch->members.size());
     keys = ch->member_keys;
   }
-  proto::Frame r;
-  r.op = proto::Op::res;
-  r.id = f.id;
-  r.code = 0;
-  r.seq = head;
-  reply(r);
-  for (auto& m : missed) write(m.frame, m.binary);
-  joined_here_.insert(f.ch);
+  // Announce before answering: once the joiner knows it is in, every member has the event queued,
+  // so members see joins in the order the joins completed.
   if (announce) {
     proto::Frame m;
     m.op = proto::Op::member;
@@ -482,6 +476,14 @@ void Conn::handle_join(proto::Frame& f) {
     bool binary = false;
     core_.broadcast(*ch, keys, std::make_shared<const std::string>(proto::encode(m, binary)), binary, key_);
   }
+  proto::Frame r;
+  r.op = proto::Op::res;
+  r.id = f.id;
+  r.code = 0;
+  r.seq = head;
+  reply(r);
+  for (auto& m : missed) write(m.frame, m.binary);
+  joined_here_.insert(f.ch);
   proto::Frame c;
   c.op = proto::Op::mcount;
   c.ch = f.ch;

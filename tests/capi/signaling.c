@@ -604,6 +604,19 @@ static void test_channels(void) {
   CHECK(E_WAIT(&b.log, "leaved|room|602"));
   CHECK(E_WAIT(&b.log, "joined|lobby"));
   CHECK(E_WAIT(&a.log, "user_leaved|bob|0"));
+  /* back to a channel whose leave is still in flight: the new join gets its own outcome */
+  rtm_sig_channel_join(b.sig, "hop");
+  CHECK(E_WAIT(&b.log, "joined|hop"));
+  rtm_sig_channel_join(b.sig, "bad/hop");
+  rtm_sig_channel_join(b.sig, "hop");
+  CHECK(E_WAIT(&b.log, "leaved|hop|602"));
+  CHECK(E_WAIT(&b.log, "join_failed|bad/hop|1004"));
+  CHECK(e_wait_n(&b.log, "joined|hop", 2, 10000));
+  rtm_sig_channel_query_user_is_in(a.sig, "hop", "bob");
+  CHECK(E_WAIT(&a.log, "isin|hop|bob|1"));
+  rtm_sig_channel_join(b.sig, "lobby");
+  CHECK(E_WAIT(&b.log, "leaved|hop|602"));
+  CHECK(e_wait_n(&b.log, "joined|lobby", 2, 10000));
   /* logout leaves with LEAVECHANNEL_E_LOGOUT */
   rtm_sig_logout(b.sig);
   CHECK(E_WAIT(&b.log, "leaved|lobby|603"));
@@ -962,6 +975,45 @@ static void test_destroy_from_callback(void) {
   t_server_stop(&s);
 }
 
+/* Poll mode: answers the facade gives at once (a refused login, an unknown invoke) make the event fd
+ * readable, like engine events, so an application waiting on it wakes up. */
+static void test_event_fd(void) {
+  sig_t_ a;
+  rtm_conf_t *conf = NULL;
+  char err[128];
+  struct pollfd p;
+  int fd, n = 0;
+  memset(&a, 0, sizeof a);
+  e_init(&a.log);
+  REQUIRE(rtm_conf_new(&conf) == RTM_OK);
+  REQUIRE(rtm_conf_set(conf, "app_id", "app", err, sizeof err) == RTM_OK);
+  REQUIRE(rtm_conf_set(conf, "callback.dispatch", "poll", err, sizeof err) == RTM_OK);
+  rtm_conf_set_user_data(conf, &a, NULL);
+  rtm_conf_set_sig_login_failed_cb(conf, s_login_failed);
+  rtm_conf_set_sig_invoke_ret_cb(conf, s_invoke);
+  REQUIRE(rtm_sig_new(&a.sig, conf) == RTM_OK);
+  fd = rtm_sig_event_fd(a.sig);
+  REQUIRE(fd >= 0);
+  rtm_sig_login(a.sig, "bad/account", "x");
+  p.fd = fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  CHECK_EQ_INT(poll(&p, 1, 5000), 1);
+  n = rtm_sig_poll(a.sig, 0);
+  CHECK(n >= 1);
+  CHECK_EQ_INT(e_count(&a.log, "login_failed|209"), 1);
+  rtm_sig_invoke(a.sig, "io.agora.signal.nothing", "{}", "q");
+  p.revents = 0;
+  CHECK_EQ_INT(poll(&p, 1, 5000), 1);
+  rtm_sig_poll(a.sig, 0);
+  CHECK_EQ_INT(e_count(&a.log, "invoke|q|1002|{}"), 1);
+  /* drained: the fd is quiet again */
+  p.revents = 0;
+  CHECK_EQ_INT(poll(&p, 1, 100), 0);
+  CHECK_EQ_INT(rtm_sig_destroy(a.sig), RTM_OK);
+  e_fini(&a.log);
+}
+
 int main(int argc, char **argv) {
   const char *name = argc > 1 ? argv[1] : "";
   g_poll = argc > 2 && strcmp(argv[2], "poll") == 0;
@@ -974,8 +1026,9 @@ int main(int argc, char **argv) {
   else if (!strcmp(name, "interop")) test_interop();
   else if (!strcmp(name, "session")) test_session();
   else if (!strcmp(name, "destroy_from_callback")) test_destroy_from_callback();
+  else if (!strcmp(name, "event_fd")) test_event_fd();
   else {
-    fprintf(stderr, "usage: %s tokens|messages|channels|invoke|calls|interop|session|destroy_from_callback [thread|poll]\n", argv[0]);
+    fprintf(stderr, "usage: %s tokens|messages|channels|invoke|calls|interop|session|destroy_from_callback|event_fd [thread|poll]\n", argv[0]);
     return 2;
   }
   return t_finish(name);
