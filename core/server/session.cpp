@@ -1,11 +1,10 @@
 // Beast transports for Conn: plain and TLS WebSocket sessions, and the listener.
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include <deque>
 #include <optional>
@@ -14,6 +13,7 @@
 #include "core/server/listener.hpp"
 #include "core/server/service.hpp"
 #include "core/server/state.hpp"
+#include "core/server/tls_stream.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -52,15 +52,22 @@ class WsConn final : public Conn {
   std::shared_ptr<WsConn> self() { return std::static_pointer_cast<WsConn>(shared_from_this()); }
   auto& lowest() { return beast::get_lowest_layer(ws_); }
 
+  static constexpr bool kTls = std::is_same_v<NextLayer, TlsStream>;
+
   void on_start() {
-    lowest().expires_after(std::chrono::seconds(10));
-    if constexpr (std::is_same_v<NextLayer, beast::ssl_stream<beast::tcp_stream>>) {
-      ws_.next_layer().async_handshake(net::ssl::stream_base::server,
-                                       [self = self()](beast::error_code ec) {
-                                         if (ec) return self->finish(ec);
-                                         self->read_upgrade();
-                                       });
+    if constexpr (kTls) {
+      // TlsStream has no timeouts: one deadline covers the TLS handshake and the upgrade request.
+      close_timer_.emplace(strand_);
+      close_timer_->expires_after(std::chrono::seconds(10));
+      close_timer_->async_wait([self = self()](beast::error_code ec) {
+        if (!ec && !self->open_) self->lowest().close();
+      });
+      ws_.next_layer().async_handshake([self = self()](beast::error_code ec) {
+        if (ec) return self->finish(ec);
+        self->read_upgrade();
+      });
     } else {
+      lowest().expires_after(std::chrono::seconds(10));
       read_upgrade();
     }
   }
@@ -90,7 +97,10 @@ class WsConn final : public Conn {
       });
       return;
     }
-    lowest().expires_never();
+    if constexpr (kTls)
+      close_timer_.reset();
+    else
+      lowest().expires_never();
     websocket::stream_base::timeout t;
     t.handshake_timeout = std::chrono::seconds(10);
     t.idle_timeout = std::chrono::milliseconds(core_.cfg.idle_timeout_ms);
@@ -174,6 +184,9 @@ class WsConn final : public Conn {
         ec != beast::error::timeout && ec != net::ssl::error::stream_truncated)
       RTM_LOG(debug, "session", "connection ended: " << ec.message());
     closing_ = true;
+    if constexpr (kTls) {
+      if (close_timer_ && !open_) close_timer_->cancel();  // the handshake deadline
+    }
     on_closed();
     beast::error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -224,9 +237,8 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
         s.set_option(tcp::no_delay(true), ec);
         auto strand = s.get_executor();
         if (self->tls_) {
-          auto c = std::make_shared<WsConn<beast::ssl_stream<beast::tcp_stream>>>(
-              self->core_, strand, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(s)), *self->tls_),
-              self->tracker_);
+          auto c = std::make_shared<WsConn<TlsStream>>(self->core_, strand, TlsStream(std::move(s), *self->tls_),
+                                                       self->tracker_);
           c->start();
         } else {
           auto c = std::make_shared<WsConn<beast::tcp_stream>>(self->core_, strand, beast::tcp_stream(std::move(s)),

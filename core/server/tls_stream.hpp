@@ -1,0 +1,208 @@
+// The server side of wss: OpenSSL driven directly on the connection's socket.
+//
+// asio::ssl::stream keeps two 17 KB staging buffers and a BIO pair (two more) per connection for
+// as long as it lives. TlsStream has none: OpenSSL reads and writes the socket itself through a
+// small BIO, and with SSL_MODE_RELEASE_BUFFERS an idle connection keeps only its SSL object.
+//
+// It is a Beast AsyncStream (async_read_some, async_write_some) and the lowest layer of its
+// WebSocket stream. Every operation runs on the socket's executor, the connection's strand, so
+// the SSL object is never used by two threads at once. A step that OpenSSL cannot finish
+// (SSL_ERROR_WANT_READ / WANT_WRITE) waits for the socket with async_wait and is tried again.
+// One read and one write may be outstanding together, each with its own wait. Closing the socket
+// completes pending operations with operation_aborted.
+#pragma once
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/async_base.hpp>
+#include <boost/beast/core/role.hpp>
+#include <boost/beast/websocket/teardown.hpp>
+
+#include <cstddef>
+#include <iterator>
+#include <type_traits>
+#include <utility>
+
+struct ssl_st;
+
+namespace rtm::server {
+
+class TlsStream {
+ public:
+  using socket_type = boost::asio::ip::tcp::socket;
+  using executor_type = socket_type::executor_type;
+  using error_code = boost::system::error_code;
+
+  // Takes an accepted socket; the context is shared and must outlive the stream.
+  TlsStream(socket_type&& socket, boost::asio::ssl::context& ctx);
+  // Only before any operation was started.
+  TlsStream(TlsStream&& other) noexcept;
+  TlsStream& operator=(TlsStream&&) = delete;
+  ~TlsStream();
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  socket_type& socket() noexcept { return socket_; }
+
+  // Closes the socket; pending operations complete with operation_aborted.
+  void close();
+
+  // The server handshake. Handler: void(error_code).
+  template <class Handler>
+  auto async_handshake(Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(error_code)>(
+        [this](auto&& h) {
+          start<false>(std::forward<decltype(h)>(h), [this](error_code& ec, std::size_t&) { return handshake_step(ec); });
+        },
+        handler);
+  }
+
+  template <class MutableBuffers, class Handler>
+  auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(error_code, std::size_t)>(
+        [this](auto&& h, const MutableBuffers& b) {
+          start<true>(std::forward<decltype(h)>(h),
+                      [this, b](error_code& ec, std::size_t& n) { return read_buffers(b, n, ec); });
+        },
+        handler, buffers);
+  }
+
+  template <class ConstBuffers, class Handler>
+  auto async_write_some(const ConstBuffers& buffers, Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(error_code, std::size_t)>(
+        [this](auto&& h, const ConstBuffers& b) {
+          start<true>(std::forward<decltype(h)>(h),
+                      [this, b](error_code& ec, std::size_t& n) { return write_buffers(b, n, ec); });
+        },
+        handler, buffers);
+  }
+
+  // Sends close_notify, best effort: it does not wait for the peer's. Always succeeds.
+  template <class Handler>
+  auto async_shutdown(Handler&& handler) {
+    return boost::asio::async_initiate<Handler, void(error_code)>(
+        [this](auto&& h) {
+          start<false>(std::forward<decltype(h)>(h), [this](error_code&, std::size_t&) { return shutdown_step(); });
+        },
+        handler);
+  }
+  void shutdown();  // the same, without waiting
+
+  // Used by Beast's WebSocket timeouts.
+  friend void beast_close_socket(TlsStream& s) { s.close(); }
+
+ private:
+  enum class Want { none, read, write };
+  template <class Handler, class Step, bool Bytes>
+  class Op;
+
+  template <bool Bytes, class Handler, class Step>
+  void start(Handler&& h, Step step) {
+    Op<std::decay_t<Handler>, Step, Bytes>(std::forward<Handler>(h), *this, std::move(step));
+  }
+
+  // One attempt each; Want::none means done, with `ec` set on failure.
+  Want handshake_step(error_code& ec);
+  Want read_step(void* data, std::size_t size, std::size_t& n, error_code& ec);
+  Want write_step(const void* data, std::size_t size, std::size_t& n, error_code& ec);
+  Want shutdown_step();
+  Want outcome(int ret, int sys_errno, error_code& ec);
+
+  template <class MutableBuffers>
+  Want read_buffers(const MutableBuffers& b, std::size_t& n, error_code& ec) {
+    for (auto it = boost::asio::buffer_sequence_begin(b); it != boost::asio::buffer_sequence_end(b); ++it) {
+      boost::asio::mutable_buffer m = *it;
+      if (m.size() != 0) return read_step(m.data(), m.size(), n, ec);
+    }
+    return Want::none;
+  }
+
+  // The largest TLS record payload.
+  static constexpr std::size_t kRecord = 16384;
+
+  template <class ConstBuffers>
+  Want write_buffers(const ConstBuffers& b, std::size_t& n, error_code& ec) {
+    auto it = boost::asio::buffer_sequence_begin(b);
+    auto end = boost::asio::buffer_sequence_end(b);
+    while (it != end && boost::asio::const_buffer(*it).size() == 0) ++it;
+    if (it == end) return Want::none;
+    boost::asio::const_buffer first = *it;
+    if (first.size() >= kRecord || std::next(it) == end) return write_step(first.data(), first.size(), n, ec);
+    // A WebSocket header and its payload: one record rather than one each. A retry after
+    // WANT_WRITE copies the same bytes again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER).
+    char scratch[kRecord];
+    std::size_t len = boost::asio::buffer_copy(boost::asio::buffer(scratch), b);
+    return write_step(scratch, len, n, ec);
+  }
+
+  socket_type socket_;
+  ssl_st* ssl_ = nullptr;
+  bool failed_ = false;  // after a fatal error no close_notify may be sent
+};
+
+// Runs `step` until it is done, waiting on the socket in between. Never completes inside the
+// initiating call.
+template <class Handler, class Step, bool Bytes>
+class TlsStream::Op : public boost::beast::async_base<Handler, TlsStream::executor_type> {
+ public:
+  template <class H>
+  Op(H&& h, TlsStream& s, Step step)
+      : boost::beast::async_base<Handler, executor_type>(std::forward<H>(h), s.get_executor()),
+        s_(s),
+        step_(std::move(step)) {
+    (*this)({}, false);
+  }
+
+  void operator()(error_code ec, bool cont = true) {
+    std::size_t n = 0;
+    if (!ec) {
+      Want want = Want::none;
+      // The socket may have been closed after the wait completed: its descriptor number could
+      // already belong to another connection.
+      if (!s_.socket_.is_open())
+        ec = boost::asio::error::operation_aborted;
+      else
+        want = step_(ec, n);
+      if (want != Want::none) {
+        s_.socket_.async_wait(want == Want::read ? socket_type::wait_read : socket_type::wait_write, std::move(*this));
+        return;
+      }
+    }
+    if constexpr (Bytes)
+      this->complete(cont, ec, n);
+    else
+      this->complete(cont, ec);
+  }
+
+ private:
+  TlsStream& s_;
+  Step step_;
+};
+
+namespace detail {
+// WebSocket teardown over TLS: close_notify, then the TCP teardown (shutdown, drain, close).
+struct TlsTeardownOp : boost::asio::coroutine {
+  TlsStream& s;
+  boost::beast::role_type role;
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec = {}) {
+    BOOST_ASIO_CORO_REENTER(*this) {
+      BOOST_ASIO_CORO_YIELD s.async_shutdown(std::move(self));
+      BOOST_ASIO_CORO_YIELD boost::beast::websocket::async_teardown(role, s.socket(), std::move(self));
+      self.complete(ec);
+    }
+  }
+};
+}  // namespace detail
+
+// Found by Beast's WebSocket stream through argument-dependent lookup.
+template <class Handler>
+void async_teardown(boost::beast::role_type role, TlsStream& s, Handler&& handler) {
+  boost::asio::async_compose<Handler, void(boost::system::error_code)>(detail::TlsTeardownOp{{}, s, role}, handler,
+                                                                       s.socket());
+}
+void teardown(boost::beast::role_type role, TlsStream& s, boost::system::error_code& ec);
+
+}  // namespace rtm::server
