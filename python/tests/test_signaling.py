@@ -259,3 +259,77 @@ def test_async_signal(server, dispatch):
             assert e.value.code == E.GENERAL_E_NOT_LOGIN
 
     asyncio.run(asyncio.wait_for(main(), 30))
+
+
+def test_invitation_interop_both_ways_and_every_invoke(make_signal, make_client):
+    s, rs = make_signal()
+    sig_login(s, rs, "sigx")
+    r, rr = make_client()
+    login(r, rr, "rtmx")
+    end_prefix = "AgoraRTMLegacyEndcallCompatibleMessagePrefix_"
+
+    # RTM caller -> Signaling callee: the channelId names the call; accept maps back with the extra
+    li = r.create_local_invitation("sigx", content="ring", channel_id="v1")
+    r.send_local_invitation(li)
+    assert rs.wait("invite_received") == ("v1", "rtmx", "ring")
+    rr.wait("local_invitation_received_by_peer", lambda i: i is li)
+    s.channel_invite_accept("v1", "rtmx", '{"ok":1}')
+    assert rr.wait("local_invitation_accepted", lambda i, resp: i is li) == (li, '{"ok":1}')
+    # the RTM side hangs up with the end-call message, which is not delivered as a message
+    r.send_message_to_peer("sigx", end_prefix + "v1_bye")
+    assert rs.wait("invite_end_by_peer") == ("v1", "rtmx", "bye")
+    assert not [m for m in rs.of("message_instant_receive") if m[1].startswith(end_prefix)]
+    # the RTM caller cancels before an answer
+    li2 = r.create_local_invitation("sigx", channel_id="v2")
+    r.send_local_invitation(li2)
+    rs.wait("invite_received", lambda ch, acc, x: ch == "v2")
+    rr.wait("local_invitation_received_by_peer", lambda i: i is li2)
+    r.cancel_local_invitation(li2)
+    assert rs.wait("invite_end_by_peer", lambda ch, acc, x: ch == "v2") == ("v2", "rtmx", "")
+
+    # Signaling caller -> RTM callee: the channel id and the extra's own keys arrive; refuse maps back
+    s.channel_invite_user2("v3", "rtmx", {"who": "sig", "_timeout": 20})
+    (ri,) = rr.wait("remote_invitation_received")
+    assert (ri.caller_id, ri.channel_id, ri.content) == ("sigx", "v3", '{"who":"sig"}')
+    rs.wait("invite_received_by_peer", lambda ch, acc: ch == "v3")
+    r.refuse_remote_invitation(ri, "busy")
+    assert rs.wait("invite_refused_by_peer") == ("v3", "rtmx", "busy")
+    # the Signaling caller ends before an answer: the RTM callee sees a cancel
+    s.channel_invite_user("v4", "rtmx")
+    (ri4,) = rr.wait("remote_invitation_received", lambda i: i.channel_id == "v4")
+    s.channel_invite_end("v4", "rtmx")
+    assert rr.wait("remote_invitation_canceled", lambda i: i.channel_id == "v4")[0].caller_id == "sigx"
+    rs.wait("invite_end_by_myself", lambda ch, acc: ch == "v4")
+    # an accepted call hung up from Signaling: the RTM side gets the end-call message
+    s.channel_invite_user("v5", "rtmx")
+    (ri5,) = rr.wait("remote_invitation_received", lambda i: i.channel_id == "v5")
+    r.accept_remote_invitation(ri5)
+    rs.wait("invite_accepted_by_peer", lambda ch, acc, x: ch == "v5")
+    s.channel_invite_end("v5", "rtmx")
+    rr.wait("message_received_from_peer", lambda p, m: (p, m.text) == ("sigx", end_prefix + "v5_end"))
+    rs.wait("invite_end_by_myself", lambda ch, acc: ch == "v5")
+
+    # every invoke command, against a channel the RTM user is in
+    ch = r.create_channel("inv-room")
+    rch = Recorder(ch, rtmkit.CHANNEL_EVENTS)
+    ch.join()
+    rch.wait("join_success")
+
+    def invoke(command, req):
+        cid = s.invoke("io.agora.signal." + command, req)
+        _, err, resp = rs.wait("invoke_ret", lambda c, e, x: c == cid)
+        return err, resp
+
+    assert invoke("channel_query_num", {"name": "inv-room"}) == (E.E_SUCCESS, '{"num":1}')
+    assert invoke("user_query_user_status", {"account": "rtmx"}) == (E.E_SUCCESS, '{"status":1}')
+    assert invoke("user_query_user_status", {"account": "nobody"}) == (E.E_SUCCESS, '{"status":0}')
+    assert invoke("user_set_attr", {"name": "k", "value": "v"}) == (E.E_SUCCESS, "{}")
+    assert invoke("user_get_attr", {"account": "sigx", "name": "k"}) == (E.E_SUCCESS, '{"value":"v"}')
+    assert invoke("user_get_attr_all", {"account": "sigx"}) == (E.E_SUCCESS, '{"json":"{\\"k\\":\\"v\\"}"}')
+    assert invoke("channel_query_user_isin", {"name": "inv-room", "account": "rtmx"}) == (E.E_SUCCESS, '{"isin":1}')
+    assert invoke("channel_query_userlist", {"name": "inv-room"}) == (E.E_SUCCESS, '{"num":1,"list":[["rtmx",0]]}')
+    assert invoke("channel_set_attr", {"channel": "inv-room", "name": "a", "value": "1"}) == (E.E_SUCCESS, "{}")
+    assert invoke("channel_del_attr", {"channel": "inv-room", "name": "a"}) == (E.E_SUCCESS, "{}")
+    assert invoke("channel_clear_attr", {"channel": "inv-room"}) == (E.E_SUCCESS, "{}")
+    assert invoke("user_get_attr", {"account": "sigx"}) == (E.GENERAL_E_WRONG_PARAM, "{}")
+    assert invoke("channel_query_num", "not json") == (E.GENERAL_E_WRONG_PARAM, "{}")
