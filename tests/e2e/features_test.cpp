@@ -83,7 +83,10 @@ TEST(Presence, QuerySubscribeAndStateChanges) {
   ghost.client->logout();
   ASSERT_TRUE(ghost.rec.wait_state(ConnectionState::DISCONNECTED));
   std::this_thread::sleep_for(300ms);
-  watcher.rec.locked([&] { EXPECT_TRUE(watcher.rec.presence.empty()); });
+  // Nothing about ghost (the peer, still subscribed, may legitimately report a late reconnect).
+  watcher.rec.locked([&] {
+    for (auto& p : watcher.rec.presence) EXPECT_NE(p.peer_id, "ghost") << static_cast<int>(p.state);
+  });
 }
 
 TEST(Presence, SubscriptionsSurviveAReconnectAndAreClearedAtLogout) {
@@ -433,6 +436,8 @@ TEST(Invitations, CallerLoggedOutBeforeAnyAnswer) {
   auto ri = call.received();
   call.caller.client->logout();
   ASSERT_TRUE(call.callee.rec.wait_inv("remote_canceled"));
+  // The callee can learn of the logout before the caller's own logout completes: wait for it.
+  ASSERT_TRUE(call.caller.rec.wait_state(ConnectionState::DISCONNECTED));
   auto idle = call.caller.client->create_local_invitation("callee");
   EXPECT_EQ(call.caller.client->send_local_invitation(idle), 0);
   ASSERT_TRUE(call.caller.rec.wait_inv("local_failure:4"));  // NOT_LOGGEDIN
