@@ -844,16 +844,18 @@ void Conn::handle_invitation(proto::Frame& f) {
       default: break;
     }
   }
-  if (fail_now) {
+  // The request was taken, and the invitation failed at once for this side: `reason`.
+  auto taken_but_failed = [&](int reason) {
     reply(f.id, 0);
     proto::Frame fail;
     fail.op = proto::Op::inv;
     fail.code = inv_event::FAILED;
     fail.from = f.to;
     fail.mid = f.mid;
-    fail.reason = static_cast<int>(LocalInvitationErr::PEER_OFFLINE);
-    return send_frame(fail);
-  }
+    fail.reason = reason;
+    send_frame(fail);
+  };
+  if (fail_now) return taken_but_failed(static_cast<int>(LocalInvitationErr::PEER_OFFLINE));
   bool delivered = true;
   if (!target.empty()) {
     bool binary = false;
@@ -863,17 +865,8 @@ void Conn::handle_invitation(proto::Frame& f) {
     // An accept needs the caller now; other answers wait for a caller in its grace period.
     if (delivered || f.op != proto::Op::inv_accept) core_.send_to(key, frame, binary);
   }
-  if (f.op == proto::Op::inv_accept && !delivered) {
-    // The caller is gone: the accept cannot reach it.
-    reply(f.id, 0);
-    proto::Frame fail;
-    fail.op = proto::Op::inv;
-    fail.code = inv_event::FAILED;
-    fail.from = f.to;
-    fail.mid = f.mid;
-    fail.reason = static_cast<int>(RemoteInvitationErr::ACCEPT_FAILURE);
-    return send_frame(fail);
-  }
+  if (f.op == proto::Op::inv_accept && !delivered)  // the caller is gone: the accept cannot reach it
+    return taken_but_failed(static_cast<int>(RemoteInvitationErr::ACCEPT_FAILURE));
   reply(f.id, 0);
   if (f.op == proto::Op::inv_accept) {
     proto::Frame done;
