@@ -1,8 +1,26 @@
 // Version, compatibility check, memory, global log level.
 #include <cstdlib>
+#include <string>
 
 #include "capi/src/shim.hpp"
 #include "core/common/log.hpp"
+
+namespace {
+struct LogTarget {
+  rtm_log_cb cb;
+  void* user_data;
+};
+LogTarget g_log_target{nullptr, nullptr};  // read only by the sink, under the logger's lock
+
+void log_to_callback(rtm::log::Level level, std::string_view component, std::string_view message, void* data) {
+  auto* t = static_cast<LogTarget*>(data);
+  std::string c(component), m(message);  // NUL-terminated copies
+  try {
+    t->cb(static_cast<rtm_log_level_t>(level), c.c_str(), m.c_str(), t->user_data);
+  } catch (...) {
+  }
+}
+}  // namespace
 
 extern "C" {
 
@@ -24,6 +42,19 @@ RTM_API rtm_result_t RTM_CALL rtm_check_compat_impl(int32_t abi_version, uint32_
 }
 
 RTM_API void RTM_CALL rtm_free(void* ptr) { std::free(ptr); }
+
+
+RTM_API rtm_result_t RTM_CALL rtm_set_log_callback(rtm_log_cb cb, void* user_data) {
+  if (!cb) {
+    rtm::log::set_sink(nullptr, nullptr);
+    return rtmc::ok();
+  }
+  // The sink is swapped under the logger's lock, so no line is written with a half-updated target.
+  rtm::log::set_sink(nullptr, nullptr);
+  g_log_target = {cb, user_data};
+  rtm::log::set_sink(log_to_callback, &g_log_target);
+  return rtmc::ok();
+}
 
 RTM_API rtm_result_t RTM_CALL rtm_set_log_level(const char* level) {
   rtm::log::Level l;

@@ -10,6 +10,8 @@ namespace rtm::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
 std::mutex g_mutex;
+Sink g_sink = nullptr;  // under g_mutex
+void* g_sink_data = nullptr;
 const char* name(Level l) {
   switch (l) {
     case Level::trace: return "TRACE";
@@ -34,7 +36,20 @@ bool parse_level(std::string_view t, Level& out) {
   return false;
 }
 
+void set_sink(Sink sink, void* user_data) {
+  std::lock_guard lock(g_mutex);
+  g_sink = sink;
+  g_sink_data = user_data;
+}
+
 void write(Level l, std::string_view component, std::string_view message) {
+  {
+    std::lock_guard lock(g_mutex);
+    if (g_sink) {
+      g_sink(l, component, message, g_sink_data);
+      return;
+    }
+  }
   using namespace std::chrono;
   auto now = system_clock::now();
   auto secs = system_clock::to_time_t(now);

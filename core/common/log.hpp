@@ -1,4 +1,4 @@
-// Minimal leveled logger to stderr. Thread-safe; one line per call.
+// Minimal leveled logger to stderr (or a sink). Thread-safe; one line per call.
 #pragma once
 #include <sstream>
 #include <string>
@@ -12,6 +12,11 @@ void set_level(Level level);
 Level level();
 bool parse_level(std::string_view text, Level& out);
 void write(Level level, std::string_view component, std::string_view message);
+
+// Where lines go instead of stderr (null: back to stderr). The sink is called on whatever thread
+// logs, one call at a time, and must not log or call into rtmkit itself.
+using Sink = void (*)(Level level, std::string_view component, std::string_view message, void* user_data);
+void set_sink(Sink sink, void* user_data);
 
 inline bool enabled(Level l) { return l >= level(); }
 

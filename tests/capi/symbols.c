@@ -163,6 +163,7 @@ static const struct sym kSymbols[] = {
     F(rtm_server_start)
     F(rtm_server_stop)
     F(rtm_set_log_level)
+    F(rtm_set_log_callback)
     F(rtm_token_build_006)
     F(rtm_token_build_006_ex)
     F(rtm_token_build_006_into)

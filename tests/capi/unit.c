@@ -301,6 +301,49 @@ static void test_server_lifecycle(void) {
   t_server_stop(&s);
 }
 
+/* The log callback: lines go to it instead of stderr, with their level and component, until it is
+ * reset. */
+typedef struct log_seen {
+  pthread_mutex_t mu;
+  int lines, listening, bad_level;
+} log_seen;
+
+static void on_log(rtm_log_level_t level, const char *component, const char *message, void *ud) {
+  log_seen *l = (log_seen *)ud;
+  pthread_mutex_lock(&l->mu);
+  ++l->lines;
+  if (level < RTM_LOG_TRACE || level > RTM_LOG_ERROR) ++l->bad_level;
+  if (level == RTM_LOG_INFO && strcmp(component, "server") == 0 && strstr(message, "listening on ws://127.0.0.1:"))
+    ++l->listening;
+  pthread_mutex_unlock(&l->mu);
+}
+
+static void test_log_callback(void) {
+  t_server s;
+  log_seen l;
+  int after;
+  memset(&l, 0, sizeof l);
+  pthread_mutex_init(&l.mu, NULL);
+  CHECK_EQ_INT(rtm_set_log_callback(on_log, &l), RTM_OK);
+  t_server_start(&s, 0, "", 0, "log_level", "info", (const char *)NULL);
+  t_server_stop(&s);
+  pthread_mutex_lock(&l.mu);
+  CHECK_EQ_INT(l.listening, 1);
+  CHECK(l.lines >= 2); /* listening, stopped */
+  CHECK_EQ_INT(l.bad_level, 0);
+  after = l.lines;
+  pthread_mutex_unlock(&l.mu);
+  /* reset: nothing more reaches the callback */
+  CHECK_EQ_INT(rtm_set_log_callback(NULL, NULL), RTM_OK);
+  t_server_start(&s, 0, "", 0, "log_level", "info", (const char *)NULL);
+  t_server_stop(&s);
+  pthread_mutex_lock(&l.mu);
+  CHECK_EQ_INT(l.lines, after);
+  pthread_mutex_unlock(&l.mu);
+  pthread_mutex_destroy(&l.mu);
+  REQUIRE(rtm_set_log_level("error") == RTM_OK);
+}
+
 static void test_messages(void) {
   rtm_message_t *m = NULL, *c = NULL;
   rtm_send_options_t o = RTM_SEND_OPTIONS_INIT;
@@ -485,5 +528,6 @@ int main(void) {
   test_messages();
   test_tokens();
   test_client_offline();
+  test_log_callback();
   return t_finish("capi_unit");
 }

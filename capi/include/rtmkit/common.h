@@ -32,6 +32,25 @@ RTM_API void RTM_CALL rtm_free(void *ptr);
  * "trace", "debug", "info" (the default), "warn", "error" or "off". RTM_ERR_INVALID_VALUE otherwise. */
 RTM_API rtm_result_t RTM_CALL rtm_set_log_level(const char *level);
 
+/* Log levels passed to a log callback. */
+typedef enum rtm_log_level_t {
+  RTM_LOG_TRACE = 0,
+  RTM_LOG_DEBUG = 1,
+  RTM_LOG_INFO = 2,
+  RTM_LOG_WARN = 3,
+  RTM_LOG_ERROR = 4
+} rtm_log_level_t;
+
+/* Receives each diagnostic line (at or above the log level) instead of stderr. `component` ("client",
+ * "server", "capi", ...) and `message` are borrowed for the call. It may run on any library thread,
+ * one call at a time, and must not call into the library (not even to log). (0.3) */
+typedef void RTM_CALLBACK(rtm_log_cb)(rtm_log_level_t level, const char *component, const char *message,
+                                      void *user_data);
+
+/* Sends the library's diagnostics to `cb` (with `user_data`), process-wide; NULL sends them back to
+ * stderr. When this returns, the previous callback is no longer running. (0.3) */
+RTM_API rtm_result_t RTM_CALL rtm_set_log_callback(rtm_log_cb cb, void *user_data);
+
 RTM_END_DECLS
 
 #endif /* RTMKIT_COMMON_H */
