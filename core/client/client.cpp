@@ -145,26 +145,21 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     return it == channels.end() ? nullptr : it->second;
   }
 
+  // An event for the channel object `cs`. The handler is read when the callback runs: a Channel
+  // destroyed meanwhile gets nothing. The result of a request goes to the object that made it (its
+  // `cs`, captured then), not to a later Channel of the same id.
   template <class F>
-  void emit_channel(const std::string& id, F&& f) {
-    auto cs = channel_state(id);
+  void emit_to(const std::shared_ptr<ChannelState>& cs, F&& f) {
     if (!cs || !cs->handler) return;
-    // The handler is read when the callback runs: a Channel destroyed meanwhile gets nothing.
     dispatcher.post([cs, f = std::forward<F>(f)]() mutable {
       std::lock_guard l(cs->callback_mu);
       if (auto* h = cs->handler.load()) f(*h);
     });
   }
-
-  // The result of a request made through one Channel object goes to that object (`cs`, captured when
-  // the request was made), not to a later Channel of the same id.
+  // A pushed event (member, message, attributes) for the channel currently open under `id`.
   template <class F>
-  void emit_to(const std::shared_ptr<ChannelState>& cs, F&& f) {
-    if (!cs) return;
-    dispatcher.post([cs, f = std::forward<F>(f)]() mutable {
-      std::lock_guard l(cs->callback_mu);
-      if (auto* h = cs->handler.load()) f(*h);
-    });
+  void emit_channel(const std::string& id, F&& f) {
+    emit_to(channel_state(id), std::forward<F>(f));
   }
 
   void set_state(State s, Reason r) {
