@@ -178,6 +178,7 @@ struct Sig final : rtm::EventHandler {
   using CallKey = std::pair<std::string, std::string>;  // (channel, peer account)
 
   SigCallbacks cb;
+  rtm_thread_start_cb thread_start = nullptr;  // the conf's thread-start hook (client argument NULL)
   UserData ud;
   bool poll_mode = false;
   std::atomic<bool> closing{false};
@@ -239,6 +240,7 @@ struct Sig final : rtm::EventHandler {
 #if defined(__linux__)
     pthread_setname_np(pthread_self(), "rtm-sig");
 #endif
+    if (auto f = thread_start) call([&] { f(nullptr, "rtm-sig", ud.data); });
     while (!closing.load(std::memory_order_acquire)) {
       try {
         pump(-1);
@@ -312,11 +314,18 @@ struct Sig final : rtm::EventHandler {
     // Refused at once: answer on the dispatcher like any other result.
     post([this, p = std::move(p), rc] { answer_refused(p, rc); });
   }
+  // The engine refused a request at once with `rc`, a code of the operation's own enumeration.
   void answer_refused(const Pending& p, int rc) {
-    int e = rc == 102 || rc == 101 ? RTM_SIG_GENERAL_E_NOT_LOGIN
-            : rc == 2 || rc == 3    ? RTM_SIG_GENERAL_E_WRONG_PARAM
-                                    : RTM_SIG_GENERAL_E_FAILED;
-    deliver_failure(p, e);
+    switch (p.kind) {
+      case Kind::invoke_status:
+      case Kind::query_user_status:
+        return deliver_failure(p, general_ecode(static_cast<rtm::QueryPeersOnlineStatusErr>(rc)));
+      case Kind::invoke_num: case Kind::invoke_isin: case Kind::invoke_userlist:
+      case Kind::query_user_num: case Kind::query_user_is_in: case Kind::user_list:
+        return deliver_failure(p, general_ecode(static_cast<rtm::GetChannelMemberCountErr>(rc)));
+      default:  // user and channel attribute operations
+        return deliver_failure(p, attr_ecode(static_cast<rtm::AttributeOperationErr>(rc)));
+    }
   }
   void deliver_failure(const Pending& p, int e) {
     switch (p.kind) {
@@ -959,6 +968,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_new(rtm_sig_t** out, rtm_conf_t* conf) {
       return rtmc::fail(RTM_ERR_INVALID_VALUE, "%s: reconnect_min_ms exceeds reconnect_max_ms", fn);
     auto s = std::make_unique<Sig>();
     s->cb = cf->sig;
+    s->thread_start = cf->cb.thread_start;
     s->poll_mode = cf->poll_mode;
     s->ud.data = cf->ud.data;
     rtm::ClientConfig cfg = cf->cfg;

@@ -188,6 +188,10 @@ static void s_error(rtm_sig_t *s, const char *name, int ecode, const char *desc,
   e_add(LOG(ud), "error|%s|%d", name, ecode);
 }
 
+static void s_thread_start(rtm_client_t *c, const char *name, void *ud) {
+  e_add(LOG(ud), "thread_start|%s|%s", name, c ? "client" : "null");
+}
+
 static void *s_pump_main(void *arg) {
   sig_t_ *t = (sig_t_ *)arg;
   while (!t->stop) {
@@ -214,6 +218,7 @@ static void s_new(sig_t_ *t, const char *url, const char *app) {
   REQUIRE(rtm_conf_set(conf, "login_timeout_ms", "3000", err, sizeof err) == RTM_OK);
   if (g_poll) REQUIRE(rtm_conf_set(conf, "callback.dispatch", "poll", err, sizeof err) == RTM_OK);
   REQUIRE(rtm_conf_set_user_data(conf, t, NULL) == RTM_OK);
+  rtm_conf_set_thread_start_cb(conf, s_thread_start);
   rtm_conf_set_sig_login_success_cb(conf, s_login_success);
   rtm_conf_set_sig_login_failed_cb(conf, s_login_failed);
   rtm_conf_set_sig_logout_cb(conf, s_logout);
@@ -501,6 +506,10 @@ static void test_messages(void) {
 
   s_login(&a, "alice", "_no_need_token");
   s_login(&b, "bob", "_no_need_token");
+  /* the thread-start hook: once, on the instance's own thread, before any other callback (thread
+   * mode); never in poll mode */
+  CHECK_EQ_INT(e_count(&a.log, "thread_start|rtm-sig|null"), g_poll ? 0 : 1);
+  if (!g_poll) CHECK_EQ_INT(e_index(&a.log, "thread_start|rtm-sig|null"), 0);
   rtm_sig_message_instant_send(a.sig, "bob", "hello bob", "m-1");
   CHECK(E_WAIT(&a.log, "sent|m-1"));
   CHECK(E_WAIT(&b.log, "instant|alice|0|hello bob"));

@@ -11,8 +11,9 @@
  * see each other in channels and presence, and invite each other.
  *
  * Creation and threading are those of rtm_client_t (docs/c-api.md): rtm_sig_new takes a rtm_conf_t
- * (its settings, user data, thread-start hook and the rtm_conf_set_sig_*_cb callbacks below; RTM
- * client callbacks on it are not used); callbacks run on the instance's dispatcher thread, one at a
+ * (its settings, user data, thread-start hook (called once on the `rtm-sig` thread, with a NULL
+ * client) and the rtm_conf_set_sig_*_cb callbacks below; RTM client callbacks on it are not
+ * used); callbacks run on the instance's dispatcher thread, one at a
  * time and in order, or from rtm_sig_poll in poll mode. Every function may be called from any thread,
  * including from inside a callback, except rtm_sig_destroy (refused from a callback of the instance).
  *
