@@ -596,36 +596,18 @@ class Channel;
 
 class Client {
  public:
-  Client(const std::vector<std::pair<std::string, std::string>>& conf, const py::sequence& callbacks, bool poll_mode)
+  Client(const std::vector<std::pair<std::string, std::string>>& conf_settings, const py::sequence& callbacks,
+         bool poll_mode)
       : poll_mode_(poll_mode) {
-    if (py::len(callbacks) != EV_COUNT)
-      throw py::value_error("callbacks must list " + std::to_string(EV_COUNT) + " entries (see _rtmkit.EVENTS)");
-    rtm_conf_t* c = nullptr;
-    rtm_result_t rc = rtm_conf_new(&c);
-    if (rc != RTM_OK) raise_rtm(0, rc, rtm_last_error());
-    std::unique_ptr<rtm_conf_t, void (*)(rtm_conf_t*)> guard(c, rtm_conf_destroy);
-    char err[512];
-    for (const auto& [k, v] : conf) {
-      rc = rtm_conf_set(c, k.c_str(), v.c_str(), err, sizeof err);
-      if (rc != RTM_OK) raise_rtm(0, rc, err);
-    }
-    rc = rtm_conf_set(c, "callback.dispatch", poll_mode ? "poll" : "thread", err, sizeof err);
-    if (rc != RTM_OK) raise_rtm(0, rc, err);
-    register_callbacks(c);
-    auto box = std::make_unique<CallbackBox>(EV_COUNT);
-    for (int i = 0; i < EV_COUNT; ++i) {
-      py::object f = callbacks[static_cast<size_t>(i)];
-      box->has[i] = !f.is_none();
-      box->cbs[i] = std::move(f);
-    }
-    box_ = box.get();
-    rtm_conf_set_user_data(c, box.release(), free_box);  // the conf (then the client) owns it now
+    rtmpy::ConfPtr conf = rtmpy::make_conf(conf_settings, callbacks, EV_COUNT, "_rtmkit.EVENTS", poll_mode,
+                                           register_callbacks, box_);
+    rtm_conf_t* c = conf.get();
     CResult r = call_nogil([&] { return rtm_client_new(&client_, c); });
     if (r.rc != RTM_OK) {
-      box_ = nullptr;  // freed with the conf by `guard`, under the GIL (free_box re-enters it)
+      box_ = nullptr;  // freed with the conf, under the GIL (free_box re-enters it)
       raise_rtm(0, r.rc, r.message);
     }
-    guard.release();
+    conf.release();
     std::lock_guard lock(registry().mu);
     registry().clients.insert(this);
   }

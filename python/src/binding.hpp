@@ -145,6 +145,40 @@ inline void RTM_CALL free_box(void* p) noexcept {
   delete box;
 }
 
+using ConfPtr = std::unique_ptr<rtm_conf_t, void (*)(rtm_conf_t*)>;
+
+// The conf a client or Signal instance is created from: `settings`, the dispatch mode, the C
+// callbacks (`register_cbs`), and as user data a callback box with one callable or None per event
+// (`callbacks`, `events` entries, listed in `events_name`). `box` is set to the box, which the conf
+// owns: dropping the conf after a failed creation frees it (free_box takes the GIL).
+inline ConfPtr make_conf(const std::vector<std::pair<std::string, std::string>>& settings,
+                         const py::sequence& callbacks, size_t events, const char* events_name, bool poll_mode,
+                         void (*register_cbs)(rtm_conf_t*), CallbackBox*& box) {
+  if (py::len(callbacks) != events)
+    throw py::value_error("callbacks must list " + std::to_string(events) + " entries (see " + events_name + ")");
+  rtm_conf_t* c = nullptr;
+  rtm_result_t rc = rtm_conf_new(&c);
+  if (rc != RTM_OK) raise_rtm(0, rc, rtm_last_error());
+  ConfPtr conf(c, rtm_conf_destroy);
+  char err[512];
+  for (const auto& [k, v] : settings) {
+    rc = rtm_conf_set(c, k.c_str(), v.c_str(), err, sizeof err);
+    if (rc != RTM_OK) raise_rtm(0, rc, err);
+  }
+  rc = rtm_conf_set(c, "callback.dispatch", poll_mode ? "poll" : "thread", err, sizeof err);
+  if (rc != RTM_OK) raise_rtm(0, rc, err);
+  register_cbs(c);
+  auto owned = std::make_unique<CallbackBox>(events);
+  for (size_t i = 0; i < events; ++i) {
+    py::object f = callbacks[i];
+    owned->has[i] = !f.is_none();
+    owned->cbs[i] = std::move(f);
+  }
+  box = owned.get();
+  rtm_conf_set_user_data(c, owned.release(), free_box);
+  return conf;
+}
+
 // Thread mode, on the dispatcher thread before any callback: a thread state that the callbacks'
 // gil_scoped_acquire finds and reuses (its gilstate counter stays at one until free_box).
 inline void RTM_CALL t_thread_start(rtm_client_t*, const char*, void* ud) noexcept {

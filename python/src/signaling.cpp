@@ -220,36 +220,17 @@ inline const char* cs(const std::optional<std::string>& v) { return v ? v->c_str
 
 class Signal final : public ExitClosable {
  public:
-  Signal(const std::vector<std::pair<std::string, std::string>>& conf, const py::sequence& callbacks, bool poll_mode)
+  Signal(const std::vector<std::pair<std::string, std::string>>& conf_settings, const py::sequence& callbacks,
+         bool poll_mode)
       : poll_mode_(poll_mode) {
-    if (py::len(callbacks) != S_COUNT)
-      throw py::value_error("callbacks must list " + std::to_string(S_COUNT) + " entries (see SIGNAL_EVENTS)");
-    rtm_conf_t* c = nullptr;
-    rtm_result_t rc = rtm_conf_new(&c);
-    if (rc != RTM_OK) raise_rtm(0, rc, rtm_last_error());
-    std::unique_ptr<rtm_conf_t, void (*)(rtm_conf_t*)> guard(c, rtm_conf_destroy);
-    char err[512];
-    for (const auto& [k, v] : conf) {
-      rc = rtm_conf_set(c, k.c_str(), v.c_str(), err, sizeof err);
-      if (rc != RTM_OK) raise_rtm(0, rc, err);
-    }
-    rc = rtm_conf_set(c, "callback.dispatch", poll_mode ? "poll" : "thread", err, sizeof err);
-    if (rc != RTM_OK) raise_rtm(0, rc, err);
-    register_sig_callbacks(c);
-    auto box = std::make_unique<CallbackBox>(S_COUNT);
-    for (int i = 0; i < S_COUNT; ++i) {
-      py::object f = callbacks[static_cast<size_t>(i)];
-      box->has[static_cast<size_t>(i)] = !f.is_none();
-      box->cbs[static_cast<size_t>(i)] = std::move(f);
-    }
-    box_ = box.get();
-    rtm_conf_set_user_data(c, box.release(), free_box);
+    ConfPtr conf = make_conf(conf_settings, callbacks, S_COUNT, "SIGNAL_EVENTS", poll_mode, register_sig_callbacks, box_);
+    rtm_conf_t* c = conf.get();
     CResult r = call_nogil([&] { return rtm_sig_new(&sig_, c); });
     if (r.rc != RTM_OK) {
-      box_ = nullptr;
+      box_ = nullptr;  // freed with the conf, under the GIL
       raise_rtm(0, r.rc, r.message);
     }
-    guard.release();
+    conf.release();
     std::lock_guard lock(exit_registry().mu);
     exit_registry().objects.insert(this);
   }
