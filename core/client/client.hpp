@@ -308,7 +308,7 @@ class Client {
 
   // Poll mode: runs pending callbacks on the calling thread, waiting up to timeout_ms (-1: forever)
   // for the first. Returns how many ran. wakeup() makes a waiting poll return. event_fd() is readable
-  // while callbacks are pending, for external event loops.
+  // while callbacks are pending, for external event loops (poll mode only).
   int poll(int timeout_ms);
   void wakeup();
   int event_fd() const;

@@ -11,6 +11,7 @@ namespace rtm {
 Dispatcher::Dispatcher(bool own_thread, std::size_t low_water, std::function<void()> on_drained)
     : low_water_(low_water), on_drained_(std::move(on_drained)) {
   efd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  own_thread_ = own_thread;
   if (own_thread) thread_ = std::thread([this] { run(); });
 }
 
@@ -54,14 +55,16 @@ std::size_t Dispatcher::size() const {
   return q_.size();
 }
 
+// The event fd is for external event loops in poll mode; a dispatcher thread waits on the condition
+// variable alone, so thread mode spends no system calls on it.
 void Dispatcher::signal_fd() {
   uint64_t one = 1;
-  if (efd_ >= 0) [[maybe_unused]] auto n = ::write(efd_, &one, sizeof one);
+  if (efd_ >= 0 && !own_thread_) [[maybe_unused]] auto n = ::write(efd_, &one, sizeof one);
 }
 
 void Dispatcher::drain_fd() {
   uint64_t v;
-  if (efd_ >= 0) [[maybe_unused]] auto n = ::read(efd_, &v, sizeof v);
+  if (efd_ >= 0 && !own_thread_) [[maybe_unused]] auto n = ::read(efd_, &v, sizeof v);
 }
 
 // Runs everything queued; called with the lock held, returns with it held.

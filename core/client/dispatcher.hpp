@@ -40,6 +40,7 @@ class Dispatcher {
   std::size_t low_water_;
   std::function<void()> on_drained_;
   int efd_ = -1;
+  bool own_thread_ = false;
   std::thread::id running_on_;
   std::thread thread_;
 };
