@@ -123,6 +123,7 @@ void Server::start() {
   so.sync = cfg.store_sync;
   d.core.store = std::make_unique<OfflineStore>(so);
 
+  d.core.single_thread = Impl::threads_for(cfg) == 1;
   bool any_tls = false;
   for (auto& l : cfg.listen) any_tls |= l.tls;
   if (any_tls) d.setup_tls();

@@ -33,6 +33,8 @@ struct ServerCore {
   Registry registry;                                // (app, uid) -> attached connection
   std::unique_ptr<OfflineStore> store;
   std::string version = "rtmd/0.3.0";
+  // One I/O thread runs everything in order, so connections need no strands of their own.
+  bool single_thread = false;
 
   ShardedMap<std::shared_ptr<UserRecord>> users;    // (app, uid) -> session state, also during grace
   ShardedMap<std::shared_ptr<Channel>> channels;    // (app, channel) -> channel

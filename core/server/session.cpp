@@ -1,15 +1,32 @@
-// Beast transports for Conn: plain and TLS WebSocket sessions, and the listener.
+// The server's WebSocket sessions (RFC 6455) over plain TCP and over TlsStream, and the listener.
+//
+// The HTTP upgrade request is read with Beast's parser; after the upgrade the session frames the
+// bytes itself. Reads are reactor style: the socket is waited on while idle, then read until it
+// would block into a buffer owned by the I/O thread, so an idle connection holds no read buffer.
+// Only an incomplete frame is copied into the session. Writes go out at once from the handler that
+// makes them (one sendmsg for everything queued); only a full socket buffer defers the rest to a
+// write wait. Replies to frames read in one batch are flushed together after the batch.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
 
-#include <deque>
+#include <openssl/evp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <optional>
 
 #include "core/common/log.hpp"
+#include "core/protocol/ids.hpp"
 #include "core/server/listener.hpp"
 #include "core/server/service.hpp"
 #include "core/server/state.hpp"
@@ -18,11 +35,26 @@
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
 
 namespace rtm::server {
 namespace {
+
+bool has_token(std::string_view header, std::string_view token) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.size() == token.size() &&
+        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == b; }))
+      return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
 
 bool offers_subprotocol(std::string_view header) {
   while (!header.empty()) {
@@ -37,11 +69,61 @@ bool offers_subprotocol(std::string_view header) {
   return false;
 }
 
-template <class NextLayer>
+// Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2).
+std::string accept_key(std::string_view key) {
+  std::string in(key);
+  in += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  EVP_Digest(in.data(), in.size(), md, &md_len, EVP_sha1(), nullptr);
+  unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+  int n = EVP_EncodeBlock(out, md, static_cast<int>(md_len));
+  return std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+}
+
+// A key is the base64 form of 16 bytes: 24 characters ending in "==".
+bool valid_key(std::string_view key) {
+  if (key.size() != 24 || key[22] != '=' || key[23] != '=') return false;
+  for (std::size_t i = 0; i < 22; ++i) {
+    char c = key[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+  }
+  return true;
+}
+
+bool valid_close_code(unsigned code) {
+  if (code >= 3000 && code <= 4999) return true;
+  return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
+}
+
+namespace ws_close {
+constexpr uint16_t NORMAL = 1000;
+constexpr uint16_t PROTOCOL_ERROR = 1002;
+constexpr uint16_t BAD_PAYLOAD = 1007;
+constexpr uint16_t TOO_BIG = 1009;
+}  // namespace ws_close
+
+enum Opcode : uint8_t { kCont = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr int kReadsPerTurn = 16;      // then other connections get the thread
+constexpr std::size_t kKeepCapacity = 16 * 1024;
+constexpr std::size_t kMaxIov = 64;    // frames per sendmsg
+constexpr std::size_t kTlsRecord = 16384;
+
+// The I/O thread's read buffer: sessions read into it and keep only incomplete frames.
+char* thread_read_buffer() {
+  thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  return buf.get();
+}
+
+template <bool kTls>
 class WsConn final : public Conn {
+  using Stream = std::conditional_t<kTls, TlsStream, tcp::socket>;
+
  public:
-  WsConn(ServerCore& core, net::any_io_executor strand, NextLayer&& next, ConnTracker& tracker)
-      : Conn(core, strand), ws_(std::move(next)), tracker_(tracker) {}
+  WsConn(ServerCore& core, net::any_io_executor strand, Stream&& s, ConnTracker& tracker)
+      : Conn(core, strand), s_(std::move(s)), tracker_(tracker), deadline_(strand_) {}
 
   void start() {
     tracker_.opened(shared_from_this());
@@ -49,160 +131,560 @@ class WsConn final : public Conn {
   }
 
  private:
-  std::shared_ptr<WsConn> self() { return std::static_pointer_cast<WsConn>(shared_from_this()); }
-  auto& lowest() { return beast::get_lowest_layer(ws_); }
+  // One queued outbound item: a WebSocket frame (header + payload) or raw bytes (the HTTP reply).
+  struct Out {
+    std::shared_ptr<const std::string> data;
+    uint8_t hdr[10] = {};
+    uint8_t hlen = 0;
+    std::size_t size() const { return hlen + data->size(); }
+  };
+  enum class Io { done, want_read, want_write, failed };
+  enum class Deadline { none, handshake, keepalive, closing };
 
-  static constexpr bool kTls = std::is_same_v<NextLayer, TlsStream>;
+  std::shared_ptr<WsConn> self() { return std::static_pointer_cast<WsConn>(shared_from_this()); }
+  tcp::socket& socket() {
+    if constexpr (kTls)
+      return s_.socket();
+    else
+      return s_;
+  }
+
+  // ---- handshake ------------------------------------------------------------------------------
 
   void on_start() {
+    arm(Deadline::handshake, std::chrono::seconds(10));  // TLS handshake and upgrade request
     if constexpr (kTls) {
-      // TlsStream has no timeouts: one deadline covers the TLS handshake and the upgrade request.
-      close_timer_.emplace(strand_);
-      close_timer_->expires_after(std::chrono::seconds(10));
-      close_timer_->async_wait([self = self()](beast::error_code ec) {
-        if (!ec && !self->open_) self->lowest().close();
-      });
-      ws_.next_layer().async_handshake([self = self()](beast::error_code ec) {
+      s_.async_handshake([self = self()](error_code ec) {
         if (ec) return self->finish(ec);
         self->read_upgrade();
       });
     } else {
-      lowest().expires_after(std::chrono::seconds(10));
       read_upgrade();
     }
   }
 
+  struct Upgrade {
+    beast::flat_buffer buf;
+    http::request_parser<http::empty_body> parser;
+  };
+
   void read_upgrade() {
-    parser_.emplace();
-    parser_->body_limit(4096);
-    http::async_read(ws_.next_layer(), buf_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
+    up_ = std::make_unique<Upgrade>();
+    up_->parser.body_limit(4096);
+    up_->parser.header_limit(8192);
+    http::async_read(s_, up_->buf, up_->parser, [self = self()](error_code ec, std::size_t) {
+      if (self->finished_) return;
       if (ec) return self->finish(ec);
       self->on_upgrade_request();
     });
   }
 
+  void refuse(http::status status, bool version_header) {
+    std::string r = "HTTP/1.1 " + std::to_string(static_cast<unsigned>(status)) + ' ' +
+                    std::string(http::obsolete_reason(status)) + "\r\nServer: " + core_.version +
+                    "\r\nContent-Type: text/plain\r\nConnection: close\r\n";
+    if (version_header) r += "Sec-WebSocket-Version: 13\r\n";
+    static constexpr std::string_view body = "rtmd speaks WebSocket with subprotocol rtm.v1\n";
+    r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    r += body;
+    closing_ = true;
+    finish_after_flush_ = true;
+    enqueue_raw(std::make_shared<const std::string>(std::move(r)));
+    flush();
+  }
+
   void on_upgrade_request() {
-    auto req = parser_->release();
-    parser_.reset();
-    if (!websocket::is_upgrade(req) || !offers_subprotocol(req[http::field::sec_websocket_protocol])) {
-      // Not a WebSocket upgrade offering rtm.v1: answer plainly and close.
-      auto res = std::make_shared<http::response<http::string_body>>(http::status::bad_request, req.version());
-      res->set(http::field::server, core_.version);
-      res->set(http::field::content_type, "text/plain");
-      res->body() = "rtmd speaks WebSocket with subprotocol rtm.v1\n";
-      res->keep_alive(false);
-      res->prepare_payload();
-      http::async_write(ws_.next_layer(), *res, [self = self(), res](beast::error_code ec, std::size_t) {
-        self->finish(ec);
-      });
-      return;
+    auto& req = up_->parser.get();
+    bool upgrade = req.method() == http::verb::get && req.version() >= 11 &&
+                   has_token(req[http::field::connection], "upgrade") &&
+                   has_token(req[http::field::upgrade], "websocket");
+    if (!upgrade || !offers_subprotocol(req[http::field::sec_websocket_protocol]) ||
+        !valid_key(req[http::field::sec_websocket_key]))
+      return refuse(http::status::bad_request, false);
+    if (req[http::field::sec_websocket_version] != "13") return refuse(http::status::upgrade_required, true);
+
+    std::string r = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
+    r += accept_key(req[http::field::sec_websocket_key]);
+    r += "\r\nSec-WebSocket-Protocol: ";
+    r += proto::kSubprotocol;
+    r += "\r\nServer: ";
+    r += core_.version;
+    r += "\r\n\r\n";
+    // Frames the client sent right behind its request.
+    auto rest = up_->buf.cdata();
+    std::string early(static_cast<const char*>(rest.data()), rest.size());
+    up_.reset();
+
+    enqueue_raw(std::make_shared<const std::string>(std::move(r)));
+    open_ = true;
+    idle_half_ = std::chrono::milliseconds(std::max<uint32_t>(core_.cfg.idle_timeout_ms / 2, 1));
+    arm(Deadline::keepalive, idle_half_);
+    on_open();
+    corked_ = true;
+    if (!early.empty()) consume(early.data(), early.size());
+    corked_ = false;
+    flush();
+    if (!finished_) on_readable();
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  Io read_now(char* buf, std::size_t cap, std::size_t& n, error_code& ec) {
+    if constexpr (kTls) {
+      switch (s_.read_step(buf, cap, n, ec)) {
+        case TlsStream::Want::read: return Io::want_read;
+        case TlsStream::Want::write: return Io::want_write;
+        case TlsStream::Want::none: return ec ? Io::failed : Io::done;
+      }
+      return Io::failed;
+    } else {
+      for (;;) {
+        ssize_t r = ::recv(s_.native_handle(), buf, cap, MSG_DONTWAIT);
+        if (r > 0) {
+          n = static_cast<std::size_t>(r);
+          return Io::done;
+        }
+        if (r == 0) {
+          ec = net::error::eof;
+          return Io::failed;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::want_read;
+        ec = error_code(errno, boost::system::system_category());
+        return Io::failed;
+      }
     }
-    if constexpr (kTls)
-      close_timer_.reset();
-    else
-      lowest().expires_never();
-    websocket::stream_base::timeout t;
-    t.handshake_timeout = std::chrono::seconds(10);
-    t.idle_timeout = std::chrono::milliseconds(core_.cfg.idle_timeout_ms);
-    t.keep_alive_pings = true;
-    ws_.set_option(t);
-    ws_.read_message_max(core_.cfg.max_frame_bytes);
-    ws_.auto_fragment(false);
-    ws_.set_option(websocket::stream_base::decorator([v = core_.version](websocket::response_type& res) {
-      res.set(http::field::server, v);
-      res.set(http::field::sec_websocket_protocol, proto::kSubprotocol);
-    }));
-    ws_.async_accept(req, [self = self()](beast::error_code ec) {
-      if (ec) return self->finish(ec);
-      self->open_ = true;
-      self->on_open();
-      self->do_read();
+  }
+
+  // Reads until the socket would block (a wait only ever follows EAGAIN, so no readiness is
+  // missed), a bounded number of times per turn.
+  void on_readable() {
+    char* buf = thread_read_buffer();
+    for (int i = 0; i < kReadsPerTurn; ++i) {
+      if (finished_) return;
+      std::size_t n = 0;
+      error_code ec;
+      switch (read_now(buf, kReadChunk, n, ec)) {
+        case Io::done:
+          rx_seen_ = true;
+          if (draining_) continue;
+          corked_ = true;
+          consume(buf, n);
+          corked_ = false;
+          flush();
+          continue;
+        case Io::want_read: return wait(tcp::socket::wait_read, &WsConn::on_readable);
+        case Io::want_write: return wait(tcp::socket::wait_write, &WsConn::on_readable);
+        case Io::failed: return finish(ec);
+      }
+    }
+    net::post(strand_, [self = self()] {
+      if (!self->finished_) self->on_readable();
     });
   }
 
-  void do_read() {
-    ws_.async_read(buf_, [self = self()](beast::error_code ec, std::size_t) {
+  void wait(tcp::socket::wait_type type, void (WsConn::*next)()) {
+    socket().async_wait(type, [self = self(), next](error_code ec) {
+      if (self->finished_) return;
       if (ec) return self->finish(ec);
-      auto data = self->buf_.cdata();
-      self->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()), self->ws_.got_binary());
-      self->buf_.consume(self->buf_.size());
-      if (self->buf_.capacity() > 16384) self->buf_.shrink_to_fit();
-      if (!self->closing_) self->do_read();
+      ((*self).*next)();
     });
+  }
+
+  // Parses the frames in [data, data + n); an incomplete frame at the end is kept for later.
+  void consume(char* data, std::size_t n) {
+    if (in_.empty()) {
+      std::size_t used = parse(data, n);
+      if (used < n && !finished_ && !failed_) in_.assign(data + used, n - used);
+    } else {
+      in_.append(data, n);
+      std::size_t used = parse(in_.data(), in_.size());
+      if (finished_ || failed_)
+        in_.clear();
+      else
+        in_.erase(0, used);
+    }
+    if (in_.empty() && in_.capacity() > kKeepCapacity) std::string().swap(in_);
+  }
+
+  // Returns how many bytes the complete frames at the front of [p, p + len) took.
+  std::size_t parse(char* p, std::size_t len) {
+    std::size_t off = 0;
+    while (!finished_ && !failed_ && len - off >= 2) {
+      auto* h = reinterpret_cast<unsigned char*>(p + off);
+      bool fin = h[0] & 0x80;
+      uint8_t op = h[0] & 0x0f;
+      uint64_t plen = h[1] & 0x7f;
+      std::size_t hlen = 2 + (plen == 126 ? 2 : plen == 127 ? 8 : 0) + 4;
+      if (h[0] & 0x70) return fail(ws_close::PROTOCOL_ERROR), off;  // no extension was negotiated
+      if (!(h[1] & 0x80)) return fail(ws_close::PROTOCOL_ERROR), off;  // client frames are masked
+      if (len - off < hlen) break;
+      if (plen == 126) {
+        plen = (uint64_t{h[2]} << 8) | h[3];
+      } else if (plen == 127) {
+        plen = 0;
+        for (int i = 0; i < 8; ++i) plen = (plen << 8) | h[2 + i];
+        if (plen >> 63) return fail(ws_close::PROTOCOL_ERROR), off;
+      }
+      if (op >= 8) {
+        if (!fin || plen > 125 || (op != kClose && op != kPing && op != kPong))
+          return fail(ws_close::PROTOCOL_ERROR), off;
+      } else {
+        if (op > kBinary || (op == kCont) != in_message_) return fail(ws_close::PROTOCOL_ERROR), off;
+        // The limit holds before the payload is read.
+        if (plen > core_.cfg.max_frame_bytes || (in_message_ ? msg_.size() : 0) + plen > core_.cfg.max_frame_bytes)
+          return fail(ws_close::TOO_BIG), off;
+      }
+      if (len - off - hlen < plen) break;
+      char* payload = p + off + hlen;
+      unmask(payload, plen, h + hlen - 4);
+      off += hlen + plen;
+      on_frame(op, fin, std::string_view(payload, plen));
+    }
+    return off;
+  }
+
+  static void unmask(char* p, std::size_t n, const unsigned char* key) {
+    uint32_t k;
+    std::memcpy(&k, key, 4);
+    uint64_t k8 = (uint64_t{k} << 32) | k;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t v;
+      std::memcpy(&v, p + i, 8);
+      v ^= k8;
+      std::memcpy(p + i, &v, 8);
+    }
+    for (; i < n; ++i) p[i] = static_cast<char>(p[i] ^ key[i & 3]);
+  }
+
+  void on_frame(uint8_t op, bool fin, std::string_view payload) {
+    switch (op) {
+      case kPing:
+        if (!close_sent_) enqueue(std::make_shared<const std::string>(payload), kPong);
+        return;
+      case kPong: return;
+      case kClose: return on_close_frame(payload);
+      default: break;
+    }
+    if (op != kCont) {
+      msg_binary_ = op == kBinary;
+      if (fin) return on_data(payload, msg_binary_);
+      in_message_ = true;
+    }
+    msg_.append(payload);
+    if (!fin) return;
+    in_message_ = false;
+    on_data(msg_, msg_binary_);
+    msg_.clear();
+    if (msg_.capacity() > kKeepCapacity) std::string().swap(msg_);
+  }
+
+  void on_data(std::string_view data, bool binary) {
+    if (!binary && !valid_utf8(data)) return fail(ws_close::BAD_PAYLOAD);
+    if (closing_) return;  // after a close only the peer's close matters
+    on_message(data, binary);
+  }
+
+  void on_close_frame(std::string_view payload) {
+    uint16_t code = 0;
+    if (payload.size() == 1) return fail(ws_close::PROTOCOL_ERROR);
+    if (payload.size() >= 2) {
+      code = static_cast<uint16_t>((static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]));
+      if (!valid_close_code(code)) return fail(ws_close::PROTOCOL_ERROR);
+      if (!valid_utf8(payload.substr(2))) return fail(ws_close::BAD_PAYLOAD);
+    }
+    got_close_ = true;
+    if (!close_sent_) {
+      closing_ = true;
+      send_close(code, {});
+      arm(Deadline::closing, std::chrono::seconds(3));
+    }
+    if (queue_.empty()) teardown();
+  }
+
+  // A protocol violation: close with `code`; nothing more is read from this peer.
+  void fail(uint16_t code) {
+    failed_ = true;
+    in_message_ = false;
+    msg_.clear();
+    closing_ = true;
+    if (!close_sent_) {
+      send_close(code, {});
+      arm(Deadline::closing, std::chrono::seconds(3));
+    }
+    if (!corked_) flush();
+  }
+
+  // ---- writing --------------------------------------------------------------------------------
+
+  void enqueue(std::shared_ptr<const std::string> data, uint8_t opcode) {
+    Out o;
+    std::size_t n = data->size();
+    o.hdr[0] = static_cast<uint8_t>(0x80 | opcode);
+    if (n < 126) {
+      o.hdr[1] = static_cast<uint8_t>(n);
+      o.hlen = 2;
+    } else if (n < 65536) {
+      o.hdr[1] = 126;
+      o.hdr[2] = static_cast<uint8_t>(n >> 8);
+      o.hdr[3] = static_cast<uint8_t>(n);
+      o.hlen = 4;
+    } else {
+      o.hdr[1] = 127;
+      for (int i = 0; i < 8; ++i) o.hdr[2 + i] = static_cast<uint8_t>(uint64_t{n} >> (56 - 8 * i));
+      o.hlen = 10;
+    }
+    queued_bytes_ += n;
+    o.data = std::move(data);
+    queue_.push_back(std::move(o));
+  }
+
+  void enqueue_raw(std::shared_ptr<const std::string> data) {
+    Out o;
+    queued_bytes_ += data->size();
+    o.data = std::move(data);
+    queue_.push_back(std::move(o));
+  }
+
+  void send_close(uint16_t code, std::string_view reason) {
+    close_sent_ = true;
+    std::string p;
+    if (code) {
+      p.push_back(static_cast<char>(code >> 8));
+      p.push_back(static_cast<char>(code & 0xff));
+      p.append(reason.substr(0, 123));
+    }
+    enqueue(std::make_shared<const std::string>(std::move(p)), kClose);
   }
 
   void write(std::shared_ptr<const std::string> data, bool binary) override {
     if (closing_ || !open_) return;
     if (queued_bytes_ + data->size() > core_.cfg.outbound_queue_bytes) {
       RTM_LOG(warn, "session", "outbound queue over " << core_.cfg.outbound_queue_bytes << " bytes; closing");
-      // Drop what is queued, except the message being written (its buffer is in use).
-      queue_.truncate_after_front();
-      queued_bytes_ = queue_.empty() ? 0 : queue_.front().first->size();
+      // Drop what is queued, except an item partly written already.
+      if (front_off_ > 0) {
+        queue_.truncate_after_front();
+        queued_bytes_ = queue_.front().data->size();
+      } else {
+        queue_.clear();
+        queued_bytes_ = 0;
+      }
       close(close_code::SLOW_CONSUMER, "slow consumer");
       return;
     }
-    queued_bytes_ += data->size();
-    queue_.emplace_back(std::move(data), binary);
-    if (queue_.size() == 1) do_write();
+    enqueue(std::move(data), binary ? kBinary : kText);
+    if (!corked_) flush();
   }
 
-  void do_write() {
-    auto& [data, binary] = queue_.front();
-    ws_.binary(binary);
-    ws_.async_write(net::buffer(*data), [self = self()](beast::error_code ec, std::size_t) {
+  Io write_now(std::size_t& n, error_code& ec) {
+    if constexpr (kTls) {
+      // One TLS record for several small frames; a retry after WANT_WRITE repeats the same bytes.
+      char scratch[kTlsRecord];
+      const char* data = scratch;
+      std::size_t len = 0;
+      std::size_t limit = retry_len_ ? retry_len_ : kTlsRecord;
+      std::size_t skip = front_off_;
+      auto& f = queue_.front();
+      if (skip >= f.hlen && f.data->size() - (skip - f.hlen) >= kTlsRecord) {
+        data = f.data->data() + (skip - f.hlen);  // a large payload goes as it is
+        len = f.data->size() - (skip - f.hlen);
+      } else {
+        for (std::size_t i = 0; i < queue_.size() && len < limit; ++i) {
+          auto& o = queue_[i];
+          auto put = [&](const void* src, std::size_t size) {
+            if (skip >= size) {
+              skip -= size;
+              return;
+            }
+            std::size_t take = std::min(size - skip, limit - len);
+            std::memcpy(scratch + len, static_cast<const char*>(src) + skip, take);
+            len += take;
+            skip = 0;
+          };
+          put(o.hdr, o.hlen);
+          put(o.data->data(), o.data->size());
+        }
+      }
+      switch (s_.write_step(data, len, n, ec)) {
+        case TlsStream::Want::none: retry_len_ = 0; return ec ? Io::failed : Io::done;
+        case TlsStream::Want::read: retry_len_ = len; return Io::want_read;
+        case TlsStream::Want::write: retry_len_ = len; return Io::want_write;
+      }
+      return Io::failed;
+    } else {
+      iovec iov[2 * kMaxIov];
+      int cnt = 0;
+      std::size_t skip = front_off_;
+      for (std::size_t i = 0; i < queue_.size() && i < kMaxIov; ++i) {
+        auto& o = queue_[i];
+        auto put = [&](const void* src, std::size_t size) {
+          if (skip >= size) {
+            skip -= size;
+            return;
+          }
+          iov[cnt].iov_base = const_cast<char*>(static_cast<const char*>(src) + skip);
+          iov[cnt].iov_len = size - skip;
+          ++cnt;
+          skip = 0;
+        };
+        put(o.hdr, o.hlen);
+        put(o.data->data(), o.data->size());
+      }
+      msghdr m{};
+      m.msg_iov = iov;
+      m.msg_iovlen = static_cast<std::size_t>(cnt);
+      for (;;) {
+        ssize_t r = ::sendmsg(s_.native_handle(), &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r >= 0) {
+          n = static_cast<std::size_t>(r);
+          return Io::done;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::want_write;
+        ec = error_code(errno, boost::system::system_category());
+        return Io::failed;
+      }
+    }
+  }
+
+  void flush() {
+    if (finished_ || write_waiting_) return;
+    while (!queue_.empty()) {
+      std::size_t n = 0;
+      error_code ec;
+      switch (write_now(n, ec)) {
+        case Io::done: written(n); continue;
+        case Io::want_write: return write_wait(tcp::socket::wait_write);
+        case Io::want_read: return write_wait(tcp::socket::wait_read);
+        case Io::failed: return finish(ec);
+      }
+    }
+    if (finish_after_flush_) return finish({});
+    if (close_sent_ && (got_close_ || failed_)) teardown();
+  }
+
+  void write_wait(tcp::socket::wait_type type) {
+    write_waiting_ = true;
+    socket().async_wait(type, [self = self()](error_code ec) {
+      self->write_waiting_ = false;
+      if (self->finished_) return;
       if (ec) return self->finish(ec);
-      if (self->queue_.empty()) return;  // cleared by an overflow close
-      self->queued_bytes_ -= self->queue_.front().first->size();
-      self->queue_.pop_front();
-      if (!self->queue_.empty()) self->do_write();
+      self->flush();
     });
   }
+
+  void written(std::size_t n) {
+    while (n > 0 && !queue_.empty()) {
+      auto& f = queue_.front();
+      std::size_t left = f.size() - front_off_;
+      if (n < left) {
+        front_off_ += n;
+        return;
+      }
+      n -= left;
+      front_off_ = 0;
+      queued_bytes_ -= f.data->size();
+      queue_.pop_front();
+    }
+  }
+
+  // ---- closing --------------------------------------------------------------------------------
 
   void close(uint16_t code, std::string_view reason) override {
     if (closing_) return;
     closing_ = true;
     if (!open_) return finish({});
-    // Give the close handshake a bounded time; then drop the socket.
-    close_timer_.emplace(strand_);
-    close_timer_->expires_after(std::chrono::seconds(3));
-    close_timer_->async_wait([self = self()](beast::error_code ec) {
-      if (!ec) self->lowest().close();
-    });
-    websocket::close_reason cr;
-    cr.code = code;
-    cr.reason.assign(reason.data(), std::min<std::size_t>(reason.size(), 120));
-    ws_.async_close(cr, [self = self()](beast::error_code) {
-      if (self->close_timer_) self->close_timer_->cancel();
-      self->finish({});
+    // The peer gets a bounded time to answer the close; then the socket is dropped.
+    send_close(code, reason);
+    arm(Deadline::closing, std::chrono::seconds(3));
+    if (!corked_) flush();
+  }
+
+  // Both close frames are out (or the peer broke the protocol): the server ends the TCP connection
+  // first, and reads until the peer's end so that unread bytes do not turn the close into a reset.
+  void teardown() {
+    if (draining_ || finished_) return;
+    draining_ = true;
+    if constexpr (kTls) s_.shutdown();
+    error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  void arm(Deadline what, std::chrono::steady_clock::duration after) {
+    deadline_kind_ = what;
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = self(), what](error_code ec) {
+      if (ec || self->finished_ || self->deadline_kind_ != what) return;
+      self->on_deadline();
     });
   }
 
-  void finish(beast::error_code ec) {
+  void on_deadline() {
+    switch (deadline_kind_) {
+      case Deadline::keepalive:
+        // A ping after half the idle timeout without traffic; silence for another half is death.
+        if (closing_) return;
+        if (rx_seen_) {
+          rx_seen_ = false;
+          pinged_ = false;
+        } else if (!pinged_) {
+          pinged_ = true;
+          enqueue(std::make_shared<const std::string>(), kPing);
+          flush();
+        } else {
+          return finish(beast::error::timeout);
+        }
+        return arm(Deadline::keepalive, idle_half_);
+      case Deadline::handshake:
+      case Deadline::closing: return finish(beast::error::timeout);
+      case Deadline::none: return;
+    }
+  }
+
+  void finish(error_code ec) {
     if (finished_) return;
     finished_ = true;
-    if (ec && ec != websocket::error::closed && ec != net::error::eof && ec != net::error::operation_aborted &&
-        ec != beast::error::timeout && ec != net::ssl::error::stream_truncated)
+    if (ec && ec != net::error::eof && ec != net::error::operation_aborted && ec != beast::error::timeout &&
+        ec != net::ssl::error::stream_truncated && ec != net::error::connection_reset)
       RTM_LOG(debug, "session", "connection ended: " << ec.message());
     closing_ = true;
-    if constexpr (kTls) {
-      if (close_timer_ && !open_) close_timer_->cancel();  // the handshake deadline
-    }
+    deadline_kind_ = Deadline::none;
+    deadline_.cancel();
     on_closed();
-    beast::error_code ignored;
-    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    lowest().close();
+    error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+    queue_.clear();
+    up_.reset();
     tracker_.closed(this);
   }
 
-  websocket::stream<NextLayer> ws_;
+  Stream s_;
   ConnTracker& tracker_;
-  beast::flat_buffer buf_;
-  std::optional<http::request_parser<http::empty_body>> parser_;
-  Fifo<std::pair<std::shared_ptr<const std::string>, bool>> queue_;
+  net::steady_timer deadline_;
+  std::unique_ptr<Upgrade> up_;     // only until the upgrade
+  std::string in_;                  // an incomplete frame
+  std::string msg_;                 // the fragments of a message so far
+  Fifo<Out> queue_;
   std::size_t queued_bytes_ = 0;
-  std::optional<net::steady_timer> close_timer_;
+  std::size_t front_off_ = 0;       // bytes of queue_.front() already written
+  std::size_t retry_len_ = 0;       // TLS: the length of a write that must be repeated
+  std::chrono::milliseconds idle_half_{5000};
+  Deadline deadline_kind_ = Deadline::none;
+  bool in_message_ = false;
+  bool msg_binary_ = false;
   bool open_ = false;
   bool closing_ = false;
+  bool close_sent_ = false;
+  bool got_close_ = false;
+  bool failed_ = false;
+  bool draining_ = false;
+  bool finish_after_flush_ = false;
+  bool corked_ = false;
+  bool write_waiting_ = false;
+  bool rx_seen_ = false;
+  bool pinged_ = false;
   bool finished_ = false;
 };
 
@@ -225,31 +707,31 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
 
   void stop() override {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-      beast::error_code ec;
+      error_code ec;
       self->acceptor_.close(ec);
     });
   }
 
   void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+    net::any_io_executor ex = core_.single_thread ? net::any_io_executor(ioc_.get_executor()) : net::make_strand(ioc_);
+    acceptor_.async_accept(std::move(ex), [self = shared_from_this()](error_code ec, tcp::socket s) {
       if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
         auto strand = s.get_executor();
         if (self->tls_) {
-          auto c = std::make_shared<WsConn<TlsStream>>(self->core_, strand, TlsStream(std::move(s), *self->tls_),
-                                                       self->tracker_);
+          auto c = std::make_shared<WsConn<true>>(self->core_, strand, TlsStream(std::move(s), *self->tls_),
+                                                  self->tracker_);
           c->start();
         } else {
-          auto c = std::make_shared<WsConn<beast::tcp_stream>>(self->core_, strand, beast::tcp_stream(std::move(s)),
-                                                               self->tracker_);
+          auto c = std::make_shared<WsConn<false>>(self->core_, strand, std::move(s), self->tracker_);
           c->start();
         }
       } else {
         // Out of descriptors or similar: back off instead of spinning on the error.
         RTM_LOG(warn, "listener", "accept: " << ec.message());
         self->backoff_.expires_after(std::chrono::milliseconds(100));
-        self->backoff_.async_wait([self](beast::error_code) { self->accept(); });
+        self->backoff_.async_wait([self](error_code) { self->accept(); });
         return;
       }
       self->accept();

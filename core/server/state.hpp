@@ -138,6 +138,7 @@ class Fifo {
   std::size_t size() const { return v_.size() - head_; }
   T& front() { return v_[head_]; }
   const T& front() const { return v_[head_]; }
+  T& operator[](std::size_t i) { return v_[head_ + i]; }
   template <class... A>
   void emplace_back(A&&... a) { v_.emplace_back(std::forward<A>(a)...); }
   void push_back(T x) { v_.push_back(std::move(x)); }

@@ -189,11 +189,4 @@ void TlsStream::shutdown() {
   if (socket_.is_open()) shutdown_step();
 }
 
-void teardown(boost::beast::role_type, TlsStream& s, boost::system::error_code& ec) {
-  s.shutdown();
-  s.socket().shutdown(TlsStream::socket_type::shutdown_both, ec);
-  boost::system::error_code ignored;
-  s.socket().close(ignored);
-}
-
 }  // namespace rtm::server

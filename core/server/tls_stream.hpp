@@ -4,21 +4,19 @@
 // as long as it lives. TlsStream has none: OpenSSL reads and writes the socket itself through a
 // small BIO, and with SSL_MODE_RELEASE_BUFFERS an idle connection keeps only its SSL object.
 //
-// It is a Beast AsyncStream (async_read_some, async_write_some) and the lowest layer of its
-// WebSocket stream. Every operation runs on the socket's executor, the connection's strand, so
-// the SSL object is never used by two threads at once. A step that OpenSSL cannot finish
-// (SSL_ERROR_WANT_READ / WANT_WRITE) waits for the socket with async_wait and is tried again.
-// One read and one write may be outstanding together, each with its own wait. Closing the socket
-// completes pending operations with operation_aborted.
+// Two ways to use it, both on the socket's executor (the connection's strand), so the SSL object
+// is never used by two threads at once:
+// - as a Beast AsyncStream (async_handshake, async_read_some, async_write_some), which the HTTP
+//   upgrade uses: a step that OpenSSL cannot finish (SSL_ERROR_WANT_READ / WANT_WRITE) waits for
+//   the socket with async_wait and is tried again;
+// - one non-blocking step at a time (read_step, write_step), which the WebSocket session uses with
+//   its own socket waits.
+// Closing the socket completes pending operations with operation_aborted.
 #pragma once
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/async_base.hpp>
-#include <boost/beast/core/role.hpp>
-#include <boost/beast/websocket/teardown.hpp>
 
 #include <cstddef>
 #include <iterator>
@@ -78,6 +76,13 @@ class TlsStream {
         handler, buffers);
   }
 
+  enum class Want { none, read, write };
+  // One attempt each, never blocking. Want::none means done, with `ec` set on failure (eof after
+  // the peer's close_notify); otherwise wait for the socket as told and repeat the same call.
+  // A write may be partial (`n` < size).
+  Want read_step(void* data, std::size_t size, std::size_t& n, error_code& ec);
+  Want write_step(const void* data, std::size_t size, std::size_t& n, error_code& ec);
+
   // Sends close_notify, best effort: it does not wait for the peer's. Always succeeds.
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
@@ -89,11 +94,7 @@ class TlsStream {
   }
   void shutdown();  // the same, without waiting
 
-  // Used by Beast's WebSocket timeouts.
-  friend void beast_close_socket(TlsStream& s) { s.close(); }
-
  private:
-  enum class Want { none, read, write };
   template <class Handler, class Step, bool Bytes>
   class Op;
 
@@ -102,10 +103,7 @@ class TlsStream {
     Op<std::decay_t<Handler>, Step, Bytes>(std::forward<Handler>(h), *this, std::move(step));
   }
 
-  // One attempt each; Want::none means done, with `ec` set on failure.
   Want handshake_step(error_code& ec);
-  Want read_step(void* data, std::size_t size, std::size_t& n, error_code& ec);
-  Want write_step(const void* data, std::size_t size, std::size_t& n, error_code& ec);
   Want shutdown_step();
   Want outcome(int ret, int sys_errno, error_code& ec);
 
@@ -179,30 +177,5 @@ class TlsStream::Op : public boost::beast::async_base<Handler, TlsStream::execut
   TlsStream& s_;
   Step step_;
 };
-
-namespace detail {
-// WebSocket teardown over TLS: close_notify, then the TCP teardown (shutdown, drain, close).
-struct TlsTeardownOp : boost::asio::coroutine {
-  TlsStream& s;
-  boost::beast::role_type role;
-
-  template <class Self>
-  void operator()(Self& self, boost::system::error_code ec = {}) {
-    BOOST_ASIO_CORO_REENTER(*this) {
-      BOOST_ASIO_CORO_YIELD s.async_shutdown(std::move(self));
-      BOOST_ASIO_CORO_YIELD boost::beast::websocket::async_teardown(role, s.socket(), std::move(self));
-      self.complete(ec);
-    }
-  }
-};
-}  // namespace detail
-
-// Found by Beast's WebSocket stream through argument-dependent lookup.
-template <class Handler>
-void async_teardown(boost::beast::role_type role, TlsStream& s, Handler&& handler) {
-  boost::asio::async_compose<Handler, void(boost::system::error_code)>(detail::TlsTeardownOp{{}, s, role}, handler,
-                                                                       s.socket());
-}
-void teardown(boost::beast::role_type role, TlsStream& s, boost::system::error_code& ec);
 
 }  // namespace rtm::server

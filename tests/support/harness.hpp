@@ -1,6 +1,7 @@
 // Test support: an in-process rtmd on ephemeral ports, and a client handler that records every
 // callback so tests can wait for them.
 #pragma once
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -32,7 +33,10 @@ inline server::ServerConfig test_config(const std::string& data_dir) {
   cfg.listen = {{"127.0.0.1", 0, false}, {"127.0.0.1", 0, true}};
   cfg.dev = true;
   cfg.data_dir = data_dir;
-  cfg.io_threads = 2;
+  // Two I/O threads (connections on strands) unless RTM_TEST_IO_THREADS says otherwise; with one,
+  // connections run without strands.
+  const char* threads = std::getenv("RTM_TEST_IO_THREADS");
+  cfg.io_threads = threads && *threads ? static_cast<unsigned>(std::atoi(threads)) : 2;
   cfg.log_level = "warn";
   server::disable_rate_limits(cfg.rate);  // tests that check a limit turn it back on
   return cfg;
