@@ -284,7 +284,14 @@ int decode(std::string_view data, bool binary, Frame& out) {
     header = data.substr(4, len);
     out.payload.assign(data.substr(4 + len));
   }
-  rapidjson::Document doc;
+  // Values and the parse stack come from buffers of the thread (a plain Document would allocate a
+  // 64 KB chunk per frame); a frame that needs more gets heap chunks for this call only.
+  using Pool = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+  alignas(16) thread_local char value_space[16384];
+  alignas(16) thread_local char stack_space[2048];
+  Pool values(value_space, sizeof value_space);
+  Pool stack(stack_space, sizeof stack_space);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool> doc(&values, sizeof stack_space / 2, &stack);
   // Trailing non-whitespace after the value is a parse error too (root not singular).
   doc.Parse(header.data(), header.size());
   if (doc.HasParseError() || !doc.IsObject()) return static_cast<int>(ProtocolErr::MALFORMED_FRAME);
@@ -318,8 +325,11 @@ int decode(std::string_view data, bool binary, Frame& out) {
 }
 
 std::string encode(const Frame& f, bool& binary) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
+  // The buffer and the writer's level stack keep their capacity between frames of a thread.
+  thread_local rapidjson::StringBuffer sb;
+  thread_local Writer w(sb);
+  sb.Clear();
+  w.Reset(sb);
   const OpInfo* info = info_of(f.op);
   w.StartObject();
   w.Key("op", 2);
