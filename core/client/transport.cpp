@@ -1,24 +1,35 @@
 #include "core/client/transport.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
-#include <deque>
-#include <optional>
+#include <openssl/evp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <random>
 
 #include "core/common/log.hpp"
 #include "core/protocol/codec.hpp"
+#include "core/protocol/ids.hpp"
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
 namespace rtm {
@@ -51,175 +62,580 @@ bool parse_url(const std::string& text, Url& out) {
 
 namespace {
 
-template <class NextLayer>
-class WsTransport final : public Transport, public std::enable_shared_from_this<WsTransport<NextLayer>> {
- public:
-  static constexpr bool kTls = std::is_same_v<NextLayer, beast::ssl_stream<beast::tcp_stream>>;
+enum Opcode : uint8_t { kCont = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kTlsReadChunk = 17 * 1024;
+constexpr std::size_t kKeepCapacity = 16 * 1024;
 
+char* thread_read_buffer() {
+  thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  return buf.get();
+}
+
+std::string base64(const unsigned char* p, std::size_t n) {
+  unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+  int len = EVP_EncodeBlock(out, p, static_cast<int>(n));
+  return std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(len));
+}
+
+std::string accept_for(const std::string& key) {
+  std::string in = key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  EVP_Digest(in.data(), in.size(), md, &md_len, EVP_sha1(), nullptr);
+  return base64(md, md_len);
+}
+
+bool has_token(std::string_view header, std::string_view token) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.size() == token.size() &&
+        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == b; }))
+      return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// The client side of rtm.v1's WebSocket, framed here rather than by Beast (which parses only the
+// upgrade response). Everything runs on the client's network thread, except that over plain TCP
+// send() may also be called from any thread once the connection is open: the outbound bytes and
+// the socket's writes are guarded by `mu_`, so an application thread can write its request at once
+// instead of waking the network thread for it.
+template <bool kTls>
+class WsTransport final : public Transport, public std::enable_shared_from_this<WsTransport<kTls>> {
+  using Stream = std::conditional_t<kTls, ssl::stream<tcp::socket>, tcp::socket>;
+
+ public:
   WsTransport(net::io_context& ioc, Url url, TransportOptions opts, TransportEvents ev,
               std::shared_ptr<ssl::context> ctx)
-      : ctx_(std::move(ctx)), resolver_(ioc), ws_(make_next(ioc, ctx_.get())), url_(std::move(url)),
-        opts_(std::move(opts)), ev_(std::move(ev)) {}
+      : ioc_(ioc), ctx_(std::move(ctx)), resolver_(ioc), s_(make_stream(ioc, ctx_.get())), timer_(ioc),
+        url_(std::move(url)), opts_(std::move(opts)), ev_(std::move(ev)) {
+    std::random_device rd;
+    rng_ = (uint64_t{rd()} << 32) ^ rd() ^ reinterpret_cast<uintptr_t>(this);
+    if (!rng_) rng_ = 0x9e3779b97f4a7c15ull;
+  }
 
   void connect() override {
+    arm(Phase::connecting, std::chrono::milliseconds(opts_.connect_timeout_ms));
     resolver_.async_resolve(url_.host, url_.port,
-                            [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+                            [self = this->shared_from_this()](error_code ec, tcp::resolver::results_type r) {
+                              if (self->done_) return;
                               if (ec) return self->fail(ec, "resolve");
                               self->on_resolve(r);
                             });
   }
 
   void send(std::shared_ptr<const std::string> data, bool binary) override {
-    if (done_ || !open_) return;
-    queued_ += data->size();
-    queue_.emplace_back(std::move(data), binary);
-    if (queue_.size() == 1) do_write();
+    std::lock_guard l(mu_);
+    if (done_ || !open_ || closing_) return;
+    append_frame(binary ? kBinary : kText, *data);
+    flush_locked();
+  }
+
+  bool send_from_any_thread(const std::shared_ptr<const std::string>& data, bool binary) override {
+    if constexpr (kTls) {
+      return false;  // the SSL object belongs to the network thread
+    } else {
+      std::lock_guard l(mu_);
+      if (done_ || !open_ || closing_) return false;
+      append_frame(binary ? kBinary : kText, *data);
+      flush_locked();
+      return true;
+    }
   }
 
   void close() override {
+    std::lock_guard l(mu_);
     if (done_ || closing_) return;
     closing_ = true;
-    if (!open_) return abort();
-    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
-      self->finish(static_cast<int>(websocket::close_code::normal), "closed");
-    });
+    if (!open_) return abort_locked();
+    std::string p = {static_cast<char>(1000 >> 8), static_cast<char>(1000 & 0xff)};
+    append_frame(kClose, p);
+    flush_locked();
+    arm(Phase::closing, std::chrono::seconds(3));
   }
 
   void abort() override {
-    done_ = true;
-    beast::error_code ec;
-    resolver_.cancel();
-    beast::get_lowest_layer(ws_).socket().close(ec);
+    std::lock_guard l(mu_);
+    abort_locked();
   }
 
   void resume_reading() override {
     if (paused_ && !done_) {
       paused_ = false;
-      do_read();
+      read_more();
     }
   }
 
-  std::size_t queued_bytes() const override { return queued_; }
+  std::size_t queued_bytes() const override { return queued_.load(std::memory_order_relaxed); }
 
  private:
-  auto& lowest() { return beast::get_lowest_layer(ws_); }
+  using error_code = boost::system::error_code;
+  enum class Phase { none, connecting, keepalive, closing };
 
-  static NextLayer make_next(net::io_context& ioc, ssl::context* ctx) {
-    if constexpr (kTls) return NextLayer(ioc.get_executor(), *ctx);
-    else return NextLayer(ioc.get_executor());
+  static Stream make_stream(net::io_context& ioc, ssl::context* ctx) {
+    if constexpr (kTls)
+      return Stream(ioc, *ctx);
+    else
+      return Stream(ioc);
+  }
+  tcp::socket& socket() {
+    if constexpr (kTls)
+      return s_.next_layer();
+    else
+      return s_;
   }
 
+  // ---- connecting -----------------------------------------------------------------------------
+
   void on_resolve(const tcp::resolver::results_type& results) {
-    if (done_) return;
-    lowest().expires_after(std::chrono::milliseconds(opts_.connect_timeout_ms));
-    lowest().async_connect(results, [self = this->shared_from_this()](beast::error_code ec, tcp::endpoint) {
+    net::async_connect(socket(), results, [self = this->shared_from_this()](error_code ec, tcp::endpoint) {
+      if (self->done_) return;
       if (ec) return self->fail(ec, "connect");
-      beast::error_code ignored;
-      self->lowest().socket().set_option(tcp::no_delay(true), ignored);
+      error_code ignored;
+      self->socket().set_option(tcp::no_delay(true), ignored);
       if constexpr (kTls) {
-        self->tls_handshake();
+        auto* ssl = self->s_.native_handle();
+        if (!SSL_set_tlsext_host_name(ssl, self->url_.host.c_str())) return self->fail({}, "SNI");
+        if (!self->opts_.insecure) self->s_.set_verify_callback(ssl::host_name_verification(self->url_.host));
+        self->s_.async_handshake(ssl::stream_base::client, [self](error_code ec2) {
+          if (self->done_) return;
+          if (ec2) return self->fail(ec2, "TLS handshake");
+          self->upgrade();
+        });
       } else {
-        self->ws_handshake();
+        self->upgrade();
       }
     });
   }
 
-  void tls_handshake() {
-    if constexpr (kTls) {
-      auto* ssl = ws_.next_layer().native_handle();
-      if (!SSL_set_tlsext_host_name(ssl, url_.host.c_str())) return fail({}, "SNI");
-      if (!opts_.insecure) ws_.next_layer().set_verify_callback(ssl::host_name_verification(url_.host));
-      ws_.next_layer().async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->fail(ec, "TLS handshake");
-        self->ws_handshake();
-      });
-    }
-  }
+  struct Upgrade {
+    std::string request;
+    std::string accept;
+    beast::flat_buffer buf;
+    http::response_parser<http::empty_body> parser;
+  };
 
-  void ws_handshake() {
-    if (done_) return;
-    lowest().expires_never();
-    websocket::stream_base::timeout t;
-    t.handshake_timeout = std::chrono::milliseconds(opts_.connect_timeout_ms);
-    t.idle_timeout = std::chrono::milliseconds(opts_.idle_timeout_ms);
-    t.keep_alive_pings = true;  // the client default of Beast detects nothing; ping at half the idle time
-    ws_.set_option(t);
-    ws_.read_message_max(opts_.max_frame_bytes);
-    ws_.auto_fragment(false);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-      req.set(http::field::sec_websocket_protocol, proto::kSubprotocol);
-      req.set(http::field::user_agent, "rtmkit/0.3.0");
-    }));
-    std::string host = url_.host + ':' + url_.port;
-    ws_.async_handshake(res_, host, url_.path, [self = this->shared_from_this()](beast::error_code ec) {
+  void upgrade() {
+    up_ = std::make_unique<Upgrade>();
+    unsigned char nonce[16];
+    for (int i = 0; i < 16; i += 8) {
+      uint64_t r = next_random();
+      std::memcpy(nonce + i, &r, 8);
+    }
+    std::string key = base64(nonce, sizeof nonce);
+    up_->accept = accept_for(key);
+    up_->request = "GET " + url_.path + " HTTP/1.1\r\nHost: " + url_.host + ':' + url_.port +
+                   "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
+                   "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + std::string(proto::kSubprotocol) +
+                   "\r\nUser-Agent: rtmkit/0.3.0\r\n\r\n";
+    up_->parser.header_limit(8192);
+    net::async_write(s_, net::buffer(up_->request), [self = this->shared_from_this()](error_code ec, std::size_t) {
+      if (self->done_) return;
       if (ec) return self->fail(ec, "upgrade");
-      if (self->res_[http::field::sec_websocket_protocol] != proto::kSubprotocol)
-        return self->fail({}, "the server did not accept subprotocol rtm.v1");
-      self->open_ = true;
-      if (self->ev_.opened) self->ev_.opened();
-      if (!self->done_) self->do_read();
+      http::async_read_header(self->s_, self->up_->buf, self->up_->parser, [self](error_code ec2, std::size_t) {
+        if (self->done_) return;
+        if (ec2) return self->fail(ec2, "upgrade");
+        self->on_upgrade_response();
+      });
     });
   }
 
-  void do_read() {
+  void on_upgrade_response() {
+    auto& res = up_->parser.get();
+    if (res.result() != http::status::switching_protocols)
+      return fail({}, "upgrade: the server answered " + std::to_string(res.result_int()));
+    if (!has_token(res[http::field::upgrade], "websocket") || !has_token(res[http::field::connection], "upgrade") ||
+        res[http::field::sec_websocket_accept] != up_->accept)
+      return fail({}, "upgrade: not a valid WebSocket handshake");
+    if (res[http::field::sec_websocket_protocol] != proto::kSubprotocol)
+      return fail({}, "the server did not accept subprotocol rtm.v1");
+    auto rest = up_->buf.cdata();
+    std::string early(static_cast<const char*>(rest.data()), rest.size());
+    up_.reset();
+    {
+      std::lock_guard l(mu_);
+      open_ = true;
+    }
+    idle_half_ = std::chrono::milliseconds(std::max<uint32_t>(opts_.idle_timeout_ms / 2, 1));
+    arm(Phase::keepalive, idle_half_);
+    if (ev_.opened) ev_.opened();
+    if (done_) return;
+    if (!early.empty()) consume(early.data(), early.size());
+    if (!done_) read_more();
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  void read_more() {
     if (done_) return;
     if (ev_.may_read && !ev_.may_read()) {
       paused_ = true;
       return;
     }
-    ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (self->done_) return;
-      if (ec) {
-        int code = ec == websocket::error::closed ? self->ws_.reason().code : 0;
-        return self->finish(code, ec.message());
+    if constexpr (kTls) {
+      if (!tls_buf_) tls_buf_.reset(new char[kTlsReadChunk]);
+      s_.async_read_some(net::buffer(tls_buf_.get(), kTlsReadChunk),
+                         [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                           if (self->done_) return;
+                           if (ec) return self->fail(ec, "read");
+                           self->rx_seen_ = true;
+                           self->consume(self->tls_buf_.get(), n);
+                           self->read_more();
+                         });
+    } else {
+      // Reactor style: read until the socket would block, then wait for it.
+      char* buf = thread_read_buffer();
+      for (int i = 0; i < 16; ++i) {
+        ssize_t r = ::recv(s_.native_handle(), buf, kReadChunk, MSG_DONTWAIT);
+        if (r > 0) {
+          rx_seen_ = true;
+          consume(buf, static_cast<std::size_t>(r));
+          if (done_) return;
+          if (ev_.may_read && !ev_.may_read()) {
+            paused_ = true;
+            return;
+          }
+          continue;
+        }
+        if (r == 0) return fail(net::error::eof, "read");
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+          return fail(error_code(errno, boost::system::system_category()), "read");
+        s_.async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](error_code ec) {
+          if (self->done_) return;
+          if (ec) return self->fail(ec, "read");
+          self->read_more();
+        });
+        return;
       }
-      auto d = self->buf_.cdata();
-      self->ev_.frame(std::string_view(static_cast<const char*>(d.data()), d.size()), self->ws_.got_binary());
-      self->buf_.consume(self->buf_.size());
-      self->do_read();
+      net::post(ioc_, [self = this->shared_from_this()] { self->read_more(); });
+    }
+  }
+
+  void consume(char* data, std::size_t n) {
+    if (in_.empty()) {
+      std::size_t used = parse(data, n);
+      if (used < n && !done_) in_.assign(data + used, n - used);
+    } else {
+      in_.append(data, n);
+      std::size_t used = parse(in_.data(), in_.size());
+      if (done_)
+        in_.clear();
+      else
+        in_.erase(0, used);
+    }
+    if (in_.empty() && in_.capacity() > kKeepCapacity) std::string().swap(in_);
+  }
+
+  std::size_t parse(char* p, std::size_t len) {
+    std::size_t off = 0;
+    while (!done_ && len - off >= 2) {
+      auto* h = reinterpret_cast<unsigned char*>(p + off);
+      bool fin = h[0] & 0x80;
+      uint8_t op = h[0] & 0x0f;
+      uint64_t plen = h[1] & 0x7f;
+      std::size_t hlen = 2 + (plen == 126 ? 2 : plen == 127 ? 8 : 0);
+      if ((h[0] & 0x70) || (h[1] & 0x80)) return protocol_error("a reserved bit or a masked server frame"), off;
+      if (len - off < hlen) break;
+      if (plen == 126) {
+        plen = (uint64_t{h[2]} << 8) | h[3];
+      } else if (plen == 127) {
+        plen = 0;
+        for (int i = 0; i < 8; ++i) plen = (plen << 8) | h[2 + i];
+      }
+      if (op >= 8) {
+        if (!fin || plen > 125 || (op != kClose && op != kPing && op != kPong))
+          return protocol_error("a bad control frame"), off;
+      } else {
+        if (op > kBinary || (op == kCont) != in_message_) return protocol_error("bad fragmentation"), off;
+        if (plen > opts_.max_frame_bytes || (in_message_ ? msg_.size() : 0) + plen > opts_.max_frame_bytes)
+          return fail_with_close(1009, "message too big"), off;
+      }
+      if (len - off - hlen < plen) break;
+      std::string_view payload(p + off + hlen, plen);
+      off += hlen + plen;
+      on_frame(op, fin, payload);
+    }
+    return off;
+  }
+
+  void on_frame(uint8_t op, bool fin, std::string_view payload) {
+    switch (op) {
+      case kPing: {
+        std::lock_guard l(mu_);
+        if (!closing_) {
+          append_frame(kPong, payload);
+          flush_locked();
+        }
+        return;
+      }
+      case kPong: return;
+      case kClose: return on_close_frame(payload);
+      default: break;
+    }
+    if (op != kCont) {
+      msg_binary_ = op == kBinary;
+      if (fin) return deliver(payload, msg_binary_);
+      in_message_ = true;
+    }
+    msg_.append(payload);
+    if (!fin) return;
+    in_message_ = false;
+    deliver(msg_, msg_binary_);
+    msg_.clear();
+    if (msg_.capacity() > kKeepCapacity) std::string().swap(msg_);
+  }
+
+  void deliver(std::string_view data, bool binary) {
+    if (!binary && !valid_utf8(data)) return fail_with_close(1007, "text that is not UTF-8");
+    if (ev_.frame) ev_.frame(data, binary);
+  }
+
+  void on_close_frame(std::string_view payload) {
+    int code = payload.size() >= 2
+                   ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1])
+                   : 1005;
+    std::string reason(payload.size() > 2 ? payload.substr(2) : std::string_view());
+    {
+      std::lock_guard l(mu_);
+      if (!closing_) {
+        // Answer the server's close with its code; then the connection is over for us.
+        closing_ = true;
+        std::string p;
+        if (payload.size() >= 2) p.assign(payload.substr(0, 2));
+        append_frame(kClose, p);
+        flush_locked();
+      }
+    }
+    finish(code == 1005 ? 1000 : code, "closed by the server" + (reason.empty() ? std::string() : ": " + reason));
+  }
+
+  void protocol_error(const char* what) { fail_with_close(1002, std::string("protocol error: ") + what); }
+
+  void fail_with_close(uint16_t code, const std::string& detail) {
+    {
+      std::lock_guard l(mu_);
+      if (!closing_) {
+        closing_ = true;
+        std::string p = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
+        append_frame(kClose, p);
+        flush_locked();
+      }
+    }
+    finish(0, detail);
+  }
+
+  // ---- writing (under mu_) --------------------------------------------------------------------
+
+  uint64_t next_random() {
+    // xorshift64*: masking keys need not be secret from a native client's own server.
+    rng_ ^= rng_ >> 12;
+    rng_ ^= rng_ << 25;
+    rng_ ^= rng_ >> 27;
+    return rng_ * 0x2545F4914F6CDD1Dull;
+  }
+
+  // Appends one masked frame to the outbound bytes.
+  void append_frame(uint8_t opcode, std::string_view payload) {
+    std::size_t n = payload.size();
+    unsigned char h[14];
+    std::size_t hl = 2;
+    h[0] = static_cast<unsigned char>(0x80 | opcode);
+    if (n < 126) {
+      h[1] = static_cast<unsigned char>(0x80 | n);
+    } else if (n < 65536) {
+      h[1] = 0x80 | 126;
+      h[2] = static_cast<unsigned char>(n >> 8);
+      h[3] = static_cast<unsigned char>(n);
+      hl = 4;
+    } else {
+      h[1] = 0x80 | 127;
+      for (int i = 0; i < 8; ++i) h[2 + i] = static_cast<unsigned char>(uint64_t{n} >> (56 - 8 * i));
+      hl = 10;
+    }
+    uint32_t key = static_cast<uint32_t>(next_random() >> 32);
+    std::memcpy(h + hl, &key, 4);
+    hl += 4;
+    std::size_t start = out_.size();
+    out_.resize(start + hl + n);
+    char* dst = out_.data() + start;
+    std::memcpy(dst, h, hl);
+    dst += hl;
+    uint64_t k8 = (uint64_t{key} << 32) | key;
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t v;
+      std::memcpy(&v, payload.data() + i, 8);
+      v ^= k8;
+      std::memcpy(dst + i, &v, 8);
+    }
+    auto* kb = reinterpret_cast<const unsigned char*>(&key);
+    for (; i < n; ++i) dst[i] = static_cast<char>(payload[i] ^ kb[i & 3]);
+    queued_.store(out_.size() + inflight_.size(), std::memory_order_relaxed);
+  }
+
+  void flush_locked() {
+    if (done_ || writing_) return;
+    if constexpr (kTls) {
+      if (out_.empty()) return;
+      inflight_.swap(out_);
+      out_.clear();
+      writing_ = true;
+      net::async_write(s_, net::buffer(inflight_), [self = this->shared_from_this()](error_code ec, std::size_t) {
+        std::lock_guard l(self->mu_);
+        self->writing_ = false;
+        self->inflight_.clear();
+        if (self->done_) return;
+        if (ec) {
+          self->failed_write_ = ec;
+          net::post(self->ioc_, [self] { self->fail(self->failed_write_, "write"); });
+          return;
+        }
+        self->queued_.store(self->out_.size(), std::memory_order_relaxed);
+        self->flush_locked();
+      });
+    } else {
+      while (out_head_ < out_.size()) {
+        ssize_t r = ::send(s_.native_handle(), out_.data() + out_head_, out_.size() - out_head_, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r > 0) {
+          out_head_ += static_cast<std::size_t>(r);
+          continue;
+        }
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+          // The network thread waits for room; an application thread only hands it over.
+          writing_ = true;
+          net::dispatch(ioc_, [self = this->shared_from_this()] { self->wait_writable(); });
+          break;
+        }
+        failed_write_ = r < 0 ? error_code(errno, boost::system::system_category()) : net::error::eof;
+        net::post(ioc_, [self = this->shared_from_this()] { self->fail(self->failed_write_, "write"); });
+        return;
+      }
+      if (out_head_ == out_.size()) {
+        out_.clear();
+        out_head_ = 0;
+        if (out_.capacity() > kKeepCapacity) std::string().swap(out_);
+      } else if (out_head_ > kKeepCapacity) {
+        out_.erase(0, out_head_);
+        out_head_ = 0;
+      }
+      queued_.store(out_.size() - out_head_, std::memory_order_relaxed);
+    }
+  }
+
+  void wait_writable() {
+    if constexpr (!kTls) {
+      s_.async_wait(tcp::socket::wait_write, [self = this->shared_from_this()](error_code ec) {
+        std::lock_guard l(self->mu_);
+        self->writing_ = false;
+        if (self->done_) return;
+        if (ec) {
+          self->failed_write_ = ec;
+          net::post(self->ioc_, [self] { self->fail(self->failed_write_, "write"); });
+          return;
+        }
+        self->flush_locked();
+      });
+    }
+  }
+
+  // ---- timers and the end ---------------------------------------------------------------------
+
+  void arm(Phase what, std::chrono::steady_clock::duration after) {
+    phase_ = what;
+    timer_.expires_after(after);
+    timer_.async_wait([self = this->shared_from_this(), what](error_code ec) {
+      if (ec || self->done_ || self->phase_ != what) return;
+      self->on_timer();
     });
   }
 
-  void do_write() {
-    auto& [data, binary] = queue_.front();
-    ws_.binary(binary);
-    ws_.async_write(net::buffer(*data), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (self->done_) return;
-      if (ec) return self->finish(0, ec.message());
-      self->queued_ -= self->queue_.front().first->size();
-      self->queue_.pop_front();
-      if (!self->queue_.empty()) self->do_write();
-    });
+  void on_timer() {
+    switch (phase_) {
+      case Phase::connecting: return fail(beast::error::timeout, "connect");
+      case Phase::closing: return finish(1000, "closed");
+      case Phase::keepalive: {
+        // Ping after half the idle timeout without traffic; silence for another half is death.
+        if (rx_seen_) {
+          rx_seen_ = false;
+          pinged_ = false;
+        } else if (!pinged_) {
+          pinged_ = true;
+          std::lock_guard l(mu_);
+          append_frame(kPing, {});
+          flush_locked();
+        } else {
+          return fail(beast::error::timeout, "idle");
+        }
+        return arm(Phase::keepalive, idle_half_);
+      }
+      case Phase::none: return;
+    }
   }
 
-  void fail(beast::error_code ec, const char* what) {
-    finish(0, std::string(what) + (ec ? ": " + ec.message() : std::string()));
+  void fail(error_code ec, const std::string& what) {
+    finish(0, what + (ec ? ": " + ec.message() : std::string()));
+  }
+
+  void abort_locked() {
+    done_ = true;
+    error_code ignored;
+    resolver_.cancel();
+    timer_.cancel();
+    socket().close(ignored);
   }
 
   void finish(int code, std::string detail) {
-    if (done_) return;
-    done_ = true;
-    beast::error_code ignored;
-    lowest().socket().close(ignored);
-    queue_.clear();
-    queued_ = 0;
+    {
+      std::lock_guard l(mu_);
+      if (done_) return;
+      abort_locked();
+      out_.clear();
+      out_head_ = 0;
+      queued_.store(0, std::memory_order_relaxed);
+    }
     if (ev_.closed) ev_.closed(code, std::move(detail));
   }
 
-  std::shared_ptr<ssl::context> ctx_;  // outlives ws_ (TLS only)
+  net::io_context& ioc_;
+  std::shared_ptr<ssl::context> ctx_;  // outlives s_ (TLS only)
   tcp::resolver resolver_;
-  websocket::stream<NextLayer> ws_;
+  Stream s_;
+  net::steady_timer timer_;
   Url url_;
   TransportOptions opts_;
   TransportEvents ev_;
-  websocket::response_type res_;
-  beast::flat_buffer buf_;
-  std::deque<std::pair<std::shared_ptr<const std::string>, bool>> queue_;
-  std::size_t queued_ = 0;
+  std::unique_ptr<Upgrade> up_;
+  std::unique_ptr<char[]> tls_buf_;
+  std::string in_;    // an incomplete frame
+  std::string msg_;   // the fragments of a message so far
+  bool in_message_ = false;
+  bool msg_binary_ = false;
+  bool paused_ = false;
+  bool rx_seen_ = false;
+  bool pinged_ = false;
+  Phase phase_ = Phase::none;
+  std::chrono::milliseconds idle_half_{3000};
+
+  // Shared with application threads that send directly.
+  std::mutex mu_;
+  std::string out_;       // masked frames not yet written
+  std::size_t out_head_ = 0;
+  std::string inflight_;  // TLS: the bytes of the write in progress
+  std::atomic<std::size_t> queued_{0};
+  error_code failed_write_;
+  uint64_t rng_ = 0;
+  std::atomic<bool> done_{false};
   bool open_ = false;
   bool closing_ = false;
-  bool done_ = false;
-  bool paused_ = false;
+  bool writing_ = false;
 };
 
 // The TLS context is shared by every transport of a process with the same options.
@@ -244,9 +660,8 @@ std::shared_ptr<ssl::context> tls_context(const TransportOptions& o) {
 
 std::shared_ptr<Transport> make_transport(net::io_context& ioc, const Url& url, const TransportOptions& opts,
                                           TransportEvents events) {
-  if (!url.tls) return std::make_shared<WsTransport<beast::tcp_stream>>(ioc, url, opts, std::move(events), nullptr);
-  return std::make_shared<WsTransport<beast::ssl_stream<beast::tcp_stream>>>(ioc, url, opts, std::move(events),
-                                                                             tls_context(opts));
+  if (!url.tls) return std::make_shared<WsTransport<false>>(ioc, url, opts, std::move(events), nullptr);
+  return std::make_shared<WsTransport<true>>(ioc, url, opts, std::move(events), tls_context(opts));
 }
 
 }  // namespace rtm

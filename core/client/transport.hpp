@@ -1,5 +1,5 @@
 // One WebSocket connection from the client to rtmd, plain or TLS. Lives on the client's network
-// thread; every member must be called there.
+// thread; every member must be called there, except send_from_any_thread.
 #pragma once
 #include <boost/asio/io_context.hpp>
 
@@ -40,6 +40,9 @@ class Transport {
   virtual ~Transport() = default;
   virtual void connect() = 0;
   virtual void send(std::shared_ptr<const std::string> data, bool binary) = 0;
+  // Any thread: writes the frame at once when the transport allows it (an open plain connection)
+  // and returns true; false means nothing was done and the caller goes through the network thread.
+  virtual bool send_from_any_thread(const std::shared_ptr<const std::string>& data, bool binary) = 0;
   virtual void close() = 0;           // graceful close; `closed` follows
   virtual void abort() = 0;           // drop at once; no further events
   virtual void resume_reading() = 0;
