@@ -48,6 +48,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     int timeout_code = 1;
     int failure_code = 1;
     bool sent = false;  // written on the current connection
+    uint64_t sent_gen = 0;  // the connection it was written on, when an application thread wrote it
     std::function<void(int code, proto::Frame* res)> done;
   };
 
@@ -55,6 +56,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     std::atomic<ChannelEventHandler*> handler{nullptr};  // null once the Channel object is gone
     std::recursive_mutex callback_mu;  // held while a callback of this channel runs
     bool joined = false;     // network thread
+    std::atomic<bool> join_asked{false};  // join() was called and no leave succeeded since
     uint64_t last_seq = 0;   // network thread: the newest channel message delivered
   };
 
@@ -95,6 +97,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   net::steady_timer request_timer{ioc};
   bool request_timer_armed = false;
   std::map<int64_t, Request> requests;     // by request id, so resends keep their order
+  std::mutex direct_mu;                     // guards the three below, shared with application threads
+  std::shared_ptr<Transport> direct;        // set while requests may be written from the calling thread
+  uint64_t direct_gen = 0;                  // `generation` of that transport
+  std::size_t queued_requests = 0;          // requests posted to the network thread, not yet filed
+  std::unordered_set<int64_t> unfiled;      // requests written by application threads, not yet filed
+  std::unordered_map<int64_t, proto::Frame> early_answers;  // network thread: answers to those
   uint64_t received = 0;                   // msg frames on the current transport
   std::unordered_set<std::string> seen;    // (sender, message id) recently delivered
   std::deque<std::string> seen_order;
@@ -188,6 +196,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void open_transport() {
+    set_direct(false);
     ++generation;
     session_open = false;
     received = 0;
@@ -209,6 +218,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void drop_transport() {
+    set_direct(false);
     ++generation;
     if (transport) transport->abort();
     transport.reset();
@@ -262,6 +272,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       if (s == State::CONNECTING) emit([](EventHandler& h) { h.on_login_success(); });
       if (resumed) restore_session();
       flush_requests();
+      set_direct(true);
       return;
     }
     drop_transport();
@@ -334,6 +345,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   void on_closed(int code, std::string detail) {
     RTM_LOG(debug, "client", "connection closed (" << code << "): " << detail);
+    set_direct(false);
     transport.reset();
     session_open = false;
     State s = state.load();
@@ -419,6 +431,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void do_logout() {
     State s = state.load();
     if (s == State::DISCONNECTED) return;
+    set_direct(false);
     if (transport && session_open) {
       proto::Frame f;
       f.op = proto::Op::logout;
@@ -441,9 +454,53 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   // ---- requests -------------------------------------------------------------------------------
 
+  // Requests an application thread may write itself: the open session's transport, while no request
+  // of an earlier call is still on its way through the network thread's queue (so that requests
+  // keep their order).
+  void set_direct(bool on) {
+    std::lock_guard l(direct_mu);
+    direct = on ? transport : nullptr;
+    direct_gen = generation;
+  }
+
+  // A request written by an application thread can be answered before the network thread has
+  // filed it; the answer waits in early_answers until then.
+  // Work from an application thread that may write frames: counted like a queued request, so that
+  // no later request overtakes it by being written directly.
+  template <class F>
+  void post_ordered(F&& fn) {
+    {
+      std::lock_guard l(direct_mu);
+      ++queued_requests;
+    }
+    net::post(ioc, [self = this, fn = std::forward<F>(fn)]() mutable {
+      fn();
+      std::lock_guard l(self->direct_mu);
+      --self->queued_requests;
+    });
+  }
+
+  bool written_not_filed(int64_t id) {
+    std::lock_guard l(direct_mu);
+    return unfiled.count(id) != 0;
+  }
+
   void add_request(int64_t id, Request r) {
+    if (r.sent && !early_answers.empty()) {
+      // Answered already (on this connection or on one that has gone since).
+      if (auto e = early_answers.find(id); e != early_answers.end()) {
+        proto::Frame ans = std::move(e->second);
+        early_answers.erase(e);
+        outbound_bytes -= r.frame->size();
+        if (!r.done) return;
+        if (ans.op == proto::Op::res) r.done(ans.code, &ans);
+        else r.done(r.failure_code, nullptr);
+        return;
+      }
+    }
+    if (r.sent && r.sent_gen != generation) r.sent = false;  // written on a connection that is gone
     auto [it, ok] = requests.emplace(id, std::move(r));
-    if (session_open && transport) {
+    if (!it->second.sent && session_open && transport) {
       transport->send(it->second.frame, it->second.binary);
       it->second.sent = true;
     }
@@ -510,6 +567,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (f.id == login_req && login_req) return on_login_result(f.code);
         auto it = requests.find(f.id);
         if (it != requests.end()) finish_request(it, f.code, &f);
+        else if (written_not_filed(f.id)) early_answers.emplace(f.id, std::move(f));
         break;
       }
       case proto::Op::msg: on_msg(f); break;
@@ -545,6 +603,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (f.id && f.id == login_req) return on_login_result(static_cast<int>(LoginErr::UNKNOWN));
         auto it = requests.find(f.id);
         if (f.id && it != requests.end()) finish_request(it, it->second.failure_code, nullptr);
+        else if (f.id && written_not_filed(f.id)) early_answers.emplace(f.id, std::move(f));
         break;
       }
       default: break;
@@ -737,9 +796,33 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       return too_many ? too_many : failure_code;
     }
     if (request_id) *request_id = f.id;
+    {
+      // Written here and now when possible: the network thread then only files the request.
+      std::lock_guard l(direct_mu);
+      if (direct && queued_requests == 0) unfiled.insert(f.id);
+      if (direct && queued_requests == 0 && direct->send_from_any_thread(r.frame, r.binary)) {
+        r.sent = true;
+        r.sent_gen = direct_gen;
+      } else {
+        unfiled.erase(f.id);
+        ++queued_requests;
+      }
+    }
     net::post(ioc, [self = this, id = f.id, r = std::move(r), not_logged_in]() mutable {
+      // Once this request is written (or failed), later ones may be written directly again.
+      struct Filed {
+        Impl* self;
+        int64_t id;
+        bool queued;
+        ~Filed() {
+          std::lock_guard l(self->direct_mu);
+          if (queued) --self->queued_requests;
+          else self->unfiled.erase(id);
+        }
+      } filed{self, id, !r.sent};
       State st = self->state.load();
       if (st != State::CONNECTED && st != State::RECONNECTING) {
+        self->early_answers.erase(id);
         self->outbound_bytes -= r.frame->size();
         if (r.done) r.done(not_logged_in, nullptr);
         return;
@@ -774,7 +857,7 @@ int Client::login(const std::string& token, const std::string& user_id) {
     std::lock_guard lock(d.user_mu);
     d.user = user_id;
   }
-  net::post(d.ioc, [self = impl_.get(), token] { self->begin_login(token); });
+  d.post_ordered([self = impl_.get(), token] { self->begin_login(token); });
   return 0;
 }
 
@@ -782,7 +865,7 @@ int Client::logout() {
   auto& d = *impl_;
   State s = d.state.load();
   if (s == State::DISCONNECTED) return static_cast<int>(LogoutErr::USER_NOT_LOGGED_IN);
-  net::post(d.ioc, [self = impl_.get()] { self->do_logout(); });
+  d.post_ordered([self = impl_.get()] { self->do_logout(); });
   return 0;
 }
 
@@ -791,7 +874,7 @@ int Client::renew_token(const std::string& token) {
   State s = d.state.load();
   if (s != State::CONNECTED && s != State::RECONNECTING) return static_cast<int>(RenewTokenErr::USER_NOT_LOGGED_IN);
   if (token.empty() || token.size() > limits::kMaxTokenBytes) return static_cast<int>(RenewTokenErr::INVALID_ARGUMENT);
-  net::post(d.ioc, [self = impl_.get(), token] {
+  d.post_ordered([self = impl_.get(), token] {
     State st = self->state.load();
     if (st == State::RECONNECTING && !self->session_open) {
       // Not connected: the new token is used by the next attempt, which starts now.
@@ -899,8 +982,9 @@ Channel::~Channel() {
     cs->handler = nullptr;
   }
   // Leaving is part of releasing a joined channel.
-  net::post(d.ioc, [self = &d, id = id_, cs] {
-    if (!cs->joined || !self->session_open) return;
+  // A join still in flight counts: its leave goes out behind it.
+  d.post_ordered([self = &d, id = id_, cs] {
+    if (!(cs->joined || cs->join_asked) || !self->session_open) return;
     proto::Frame f;
     f.op = proto::Op::leave;
     f.ch = id;
@@ -916,6 +1000,7 @@ int Channel::join() {
   f.op = proto::Op::join;
   f.ch = id_;
   Client::Impl* self = &d;
+  cs->join_asked = true;
   return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::TIMEOUT),
                   static_cast<int>(E::FAILURE), [self, cs](int code, proto::Frame* res) {
                     if (code == 0) {
@@ -939,7 +1024,7 @@ int Channel::leave() {
   Client::Impl* self = &d;
   return d.submit(std::move(f), static_cast<int>(E::USER_NOT_LOGGED_IN), static_cast<int>(E::FAILURE),
                   static_cast<int>(E::FAILURE), [self, cs](int code, proto::Frame*) {
-                    if (code == 0) cs->joined = false;
+                    if (code == 0) cs->joined = cs->join_asked = false;
                     self->emit_to(cs, [code](ChannelEventHandler& h) { h.on_leave(static_cast<E>(code)); });
                   }, nullptr);
 }
@@ -1310,7 +1395,7 @@ int Client::send_local_invitation(const LocalInvitationPtr& inv) {
       std::lock_guard l(inv->mu_);
       inv->state_ = LocalInvitationState::FAILURE;
     }
-    net::post(impl_->ioc, [self, inv] {
+    impl_->post_ordered([self, inv] {
       self->emit([inv](EventHandler& h) { h.on_local_invitation_failure(inv, LocalInvitationErr::NOT_LOGGEDIN); });
     });
     return 0;
@@ -1322,7 +1407,7 @@ int Client::send_local_invitation(const LocalInvitationPtr& inv) {
     std::lock_guard l(inv->mu_);
     inv->state_ = LocalInvitationState::SENT_TO_REMOTE;
   }
-  net::post(impl_->ioc, [self, inv] { self->local_invitations[inv->id()] = inv; });
+  impl_->post_ordered([self, inv] { self->local_invitations[inv->id()] = inv; });
   return impl_->submit(std::move(f), static_cast<int>(E::INVALID_ARGUMENT), -1, -1, [self, inv](int code, proto::Frame*) {
     // ALREADY_SENT answers a resend after a reconnect: the invitation is still live.
     if (code == 0 || code == static_cast<int>(E::ALREADY_SENT)) return;

@@ -1,6 +1,10 @@
 // End to end: real rtmd in process, real clients, over ws and wss.
 #include "support/harness.hpp"
+#include "support/proxy.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <set>
 #include <thread>
 
 #include "core/token/token.hpp"
@@ -319,4 +323,117 @@ TEST(Client, PollModeRunsCallbacksOnTheCallingThread) {
   while (cb_thread == std::thread::id{} && std::chrono::steady_clock::now() < deadline) c2.poll(100);
   EXPECT_EQ(cb_thread, std::this_thread::get_id());
   EXPECT_GE(c2.event_fd(), 0);
+}
+
+// Requests are written by the calling thread when they can be (ws), or handed to the network
+// thread (wss, or while anything an earlier call queued is still there). Either way a thread's
+// requests reach rtmd in the order it made them.
+TEST_P(Session, EachThreadsRequestsArriveInTheOrderItMadeThem) {
+  TestClient a(url()), b(url());
+  ASSERT_TRUE(a.login("order-a"));
+  ASSERT_TRUE(b.login("order-b"));
+  constexpr int kThreads = 4, kEach = 300;
+  std::vector<std::thread> threads;
+  std::atomic<int> refused{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto text = std::to_string(t) + ":" + std::to_string(i);
+        if (a.client->send_message_to_peer("order-b", Message::from_text(text), {}) != 0) ++refused;
+      }
+    });
+  // Meanwhile: join then send at once, and leave by destroying the channel then join again at once.
+  TestClient c(url());
+  ASSERT_TRUE(c.login("order-c"));
+  ChannelRecorder rc;
+  auto probe = c.client->create_channel("order-room", &rc);
+  ASSERT_EQ(probe->join(), 0);
+  ASSERT_TRUE(rc.wait([&] { return rc.joined == 1; }));
+  ChannelRecorder r1, r2;
+  for (int round = 0; round < 20; ++round) {
+    auto ch = a.client->create_channel("order-room", &r1);
+    ASSERT_EQ(ch->join(), 0);
+    ASSERT_EQ(ch->send_message(Message::from_text("right after join " + std::to_string(round)), {}), 0);
+    ch.reset();  // leaves
+  }
+  auto last = a.client->create_channel("order-room", &r2);
+  ASSERT_EQ(last->join(), 0);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 0);
+
+  ASSERT_TRUE(a.rec.wait([&] { return a.rec.results.size() == kThreads * kEach; }, 30s));
+  a.rec.locked([&] {
+    for (auto& [id, e] : a.rec.results) EXPECT_EQ(e, PeerMessageErr::OK);
+  });
+  ASSERT_TRUE(b.rec.wait_messages(kThreads * kEach));
+  b.rec.locked([&] {
+    std::vector<int> next(kThreads, 0);
+    for (auto& m : b.rec.messages) {
+      auto colon = m.msg.text.find(':');
+      int t = std::stoi(m.msg.text.substr(0, colon)), i = std::stoi(m.msg.text.substr(colon + 1));
+      EXPECT_EQ(i, next[t]) << "thread " << t;
+      next[t] = i + 1;
+    }
+  });
+  // Each channel message was written after its join (a member receives all 20, in order), and
+  // the last join holds.
+  ASSERT_TRUE(rc.wait([&] { return rc.messages.size() == 20; }));
+  rc.locked([&] {
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(rc.messages[i].msg.text, "right after join " + std::to_string(i));
+  });
+  ASSERT_TRUE(r2.wait([&] { return r2.joined + r2.join_failures.size() == 1; }));
+  r2.locked([&] { for (auto e : r2.join_failures) ADD_FAILURE() << "join failure " << static_cast<int>(e); });
+  ASSERT_EQ(probe->get_members(), 0);
+  ASSERT_TRUE(rc.wait([&] { return rc.members.size() == 1; }));
+  rc.locked([&] {
+    auto& m = rc.members[0].first;
+    EXPECT_NE(std::find(m.begin(), m.end(), "order-a"), m.end());
+  });
+}
+
+// Requests written while the connection is cut under them each get exactly one result, and the
+// receiver sees each message once.
+TEST(Client, RequestsWrittenWhileTheConnectionIsCutGetOneResultEach) {
+  TestServer srv;
+  Proxy proxy(srv.server->port(false));
+  ClientConfig cc;
+  cc.reconnect_min_ms = 20;
+  cc.reconnect_max_ms = 100;
+  TestClient a(proxy.url(), "testapp", cc), b(srv.ws_url());
+  ASSERT_TRUE(a.login("cut-a"));
+  ASSERT_TRUE(b.login("cut-b"));
+  constexpr int kCount = 2000;
+  std::thread cutter([&] {
+    for (int i = 0; i < 3; ++i) {
+      std::this_thread::sleep_for(30ms);
+      proxy.cut();
+    }
+  });
+  std::set<int64_t> ids;
+  for (int i = 0; i < kCount; ++i) {
+    int64_t id = 0;
+    ASSERT_EQ(a.client->send_message_to_peer("cut-b", Message::from_text(std::to_string(i)), {}, &id), 0);
+    ids.insert(id);
+    if (i % 100 == 0) std::this_thread::sleep_for(5ms);
+  }
+  cutter.join();
+  ASSERT_TRUE(a.rec.wait([&] { return a.rec.results.size() >= kCount; }, 60s));
+  std::this_thread::sleep_for(200ms);
+  int ok = 0;
+  a.rec.locked([&] {
+    EXPECT_EQ(a.rec.results.size(), static_cast<std::size_t>(kCount));
+    std::set<int64_t> seen;
+    for (auto& [id, e] : a.rec.results) {
+      EXPECT_TRUE(ids.count(id));
+      EXPECT_TRUE(seen.insert(id).second) << "two results for " << id;
+      if (e == PeerMessageErr::OK) ++ok;
+      else EXPECT_EQ(e, PeerMessageErr::SENT_TIMEOUT) << "message " << id;
+    }
+  });
+  EXPECT_GT(ok, 0);
+  ASSERT_TRUE(b.rec.wait_messages(static_cast<std::size_t>(ok)));
+  b.rec.locked([&] {
+    std::set<std::string> texts;
+    for (auto& m : b.rec.messages) EXPECT_TRUE(texts.insert(m.msg.text).second) << "delivered twice: " << m.msg.text;
+  });
 }
