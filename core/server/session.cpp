@@ -462,11 +462,12 @@ class WsConn final : public Conn {
     if (closing_ || !open_) return;
     if (queued_bytes_ + data->size() > core_.cfg.outbound_queue_bytes) {
       RTM_LOG(warn, "session", "outbound queue over " << core_.cfg.outbound_queue_bytes << " bytes; closing");
-      // Drop what is queued, except an item partly written already.
-      if (front_off_ > 0) {
+      // Drop what is queued, except an item partly written already. A TLS write that must be
+      // repeated may span several items: then nothing is dropped (the close deadline bounds it).
+      if (retry_len_ == 0 && front_off_ > 0) {
         queue_.truncate_after_front();
         queued_bytes_ = queue_.front().data->size();
-      } else {
+      } else if (retry_len_ == 0) {
         queue_.clear();
         queued_bytes_ = 0;
       }
@@ -656,7 +657,7 @@ class WsConn final : public Conn {
     socket().shutdown(tcp::socket::shutdown_both, ignored);
     socket().close(ignored);
     queue_.clear();
-    up_.reset();
+    // up_ stays: a pending upgrade read still refers to its buffer until it completes.
     tracker_.closed(this);
   }
 
