@@ -129,6 +129,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void shutdown() {
+    set_direct(false);
     // Handlers that never run are destroyed with the io_context; none of them owns this Impl.
     work.reset();
     ioc.stop();
@@ -459,7 +460,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // keep their order).
   void set_direct(bool on) {
     std::lock_guard l(direct_mu);
-    direct = on ? transport : nullptr;
+    direct = on && !url.tls ? transport : nullptr;  // over TLS the network thread owns every write
     direct_gen = generation;
   }
 
