@@ -11,7 +11,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include <openssl/evp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 #include "core/common/log.hpp"
 #include "core/protocol/codec.hpp"
 #include "core/protocol/ids.hpp"
+#include "core/protocol/websocket.hpp"
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
@@ -62,7 +62,8 @@ bool parse_url(const std::string& text, Url& out) {
 
 namespace {
 
-enum Opcode : uint8_t { kCont = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
+using namespace ws;
+
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kTlsReadChunk = 17 * 1024;
 constexpr std::size_t kKeepCapacity = 16 * 1024;
@@ -70,35 +71,6 @@ constexpr std::size_t kKeepCapacity = 16 * 1024;
 char* thread_read_buffer() {
   thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
   return buf.get();
-}
-
-std::string base64(const unsigned char* p, std::size_t n) {
-  unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-  int len = EVP_EncodeBlock(out, p, static_cast<int>(n));
-  return std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(len));
-}
-
-std::string accept_for(const std::string& key) {
-  std::string in = key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  EVP_Digest(in.data(), in.size(), md, &md_len, EVP_sha1(), nullptr);
-  return base64(md, md_len);
-}
-
-bool has_token(std::string_view header, std::string_view token) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.size() == token.size() &&
-        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == b; }))
-      return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 // The client side of rtm.v1's WebSocket, framed here rather than by Beast (which parses only the
@@ -154,8 +126,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
     if (done_ || closing_) return;
     closing_ = true;
     if (!open_) return abort_locked();
-    std::string p = {static_cast<char>(1000 >> 8), static_cast<char>(1000 & 0xff)};
-    append_frame(kClose, p);
+    append_frame(kClose, close_payload(close::NORMAL));
     flush_locked();
     arm(Phase::closing, std::chrono::seconds(3));
   }
@@ -223,13 +194,9 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
 
   void upgrade() {
     up_ = std::make_unique<Upgrade>();
-    unsigned char nonce[16];
-    for (int i = 0; i < 16; i += 8) {
-      uint64_t r = next_random();
-      std::memcpy(nonce + i, &r, 8);
-    }
-    std::string key = base64(nonce, sizeof nonce);
-    up_->accept = accept_for(key);
+    uint64_t a = next_random(), b = next_random();
+    std::string key = new_key(a, b);
+    up_->accept = accept_key(key);
     up_->request = "GET " + url_.path + " HTTP/1.1\r\nHost: " + url_.host + ':' + url_.port +
                    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
                    "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + std::string(proto::kSubprotocol) +
@@ -250,7 +217,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
     auto& res = up_->parser.get();
     if (res.result() != http::status::switching_protocols)
       return fail({}, "upgrade: the server answered " + std::to_string(res.result_int()));
-    if (!has_token(res[http::field::upgrade], "websocket") || !has_token(res[http::field::connection], "upgrade") ||
+    if (!header_has_token(res[http::field::upgrade], "websocket") || !header_has_token(res[http::field::connection], "upgrade") ||
         res[http::field::sec_websocket_accept] != up_->accept)
       return fail({}, "upgrade: not a valid WebSocket handshake");
     if (res[http::field::sec_websocket_protocol] != proto::kSubprotocol)
@@ -335,32 +302,19 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
 
   std::size_t parse(char* p, std::size_t len) {
     std::size_t off = 0;
-    while (!done_ && len - off >= 2) {
-      auto* h = reinterpret_cast<unsigned char*>(p + off);
-      bool fin = h[0] & 0x80;
-      uint8_t op = h[0] & 0x0f;
-      uint64_t plen = h[1] & 0x7f;
-      std::size_t hlen = 2 + (plen == 126 ? 2 : plen == 127 ? 8 : 0);
-      if ((h[0] & 0x70) || (h[1] & 0x80)) return protocol_error("a reserved bit or a masked server frame"), off;
-      if (len - off < hlen) break;
-      if (plen == 126) {
-        plen = (uint64_t{h[2]} << 8) | h[3];
-      } else if (plen == 127) {
-        plen = 0;
-        for (int i = 0; i < 8; ++i) plen = (plen << 8) | h[2 + i];
+    while (!done_) {
+      FrameHeader h;
+      int r = read_header(reinterpret_cast<unsigned char*>(p + off), len - off, h);
+      if (r < 0) break;
+      if (r > 0 || h.masked) return protocol_error("a reserved bit or a masked server frame"), off;
+      if (uint16_t code = check_frame(h, msg_.assembling(), msg_.size(), opts_.max_frame_bytes)) {
+        if (code == close::TOO_BIG) return fail_with_close(code, "message too big"), off;
+        return protocol_error("a bad control frame or broken fragmentation"), off;
       }
-      if (op >= 8) {
-        if (!fin || plen > 125 || (op != kClose && op != kPing && op != kPong))
-          return protocol_error("a bad control frame"), off;
-      } else {
-        if (op > kBinary || (op == kCont) != in_message_) return protocol_error("bad fragmentation"), off;
-        if (plen > opts_.max_frame_bytes || (in_message_ ? msg_.size() : 0) + plen > opts_.max_frame_bytes)
-          return fail_with_close(1009, "message too big"), off;
-      }
-      if (len - off - hlen < plen) break;
-      std::string_view payload(p + off + hlen, plen);
-      off += hlen + plen;
-      on_frame(op, fin, payload);
+      if (len - off - h.size < h.len) break;
+      std::string_view payload(p + off + h.size, h.len);
+      off += h.size + h.len;
+      on_frame(h.op, h.fin, payload);
     }
     return off;
   }
@@ -379,21 +333,13 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
       case kClose: return on_close_frame(payload);
       default: break;
     }
-    if (op != kCont) {
-      msg_binary_ = op == kBinary;
-      if (fin) return deliver(payload, msg_binary_);
-      in_message_ = true;
-    }
-    msg_.append(payload);
-    if (!fin) return;
-    in_message_ = false;
-    deliver(msg_, msg_binary_);
-    msg_.clear();
-    if (msg_.capacity() > kKeepCapacity) std::string().swap(msg_);
+    std::string_view data;
+    bool binary = false;
+    if (msg_.add(op, fin, payload, data, binary)) deliver(data, binary);
   }
 
   void deliver(std::string_view data, bool binary) {
-    if (!binary && !valid_utf8(data)) return fail_with_close(1007, "text that is not UTF-8");
+    if (!binary && !valid_utf8(data)) return fail_with_close(close::BAD_PAYLOAD, "text that is not UTF-8");
     if (ev_.frame) ev_.frame(data, binary);
   }
 
@@ -423,8 +369,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
       std::lock_guard l(mu_);
       if (!closing_) {
         closing_ = true;
-        std::string p = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
-        append_frame(kClose, p);
+        append_frame(kClose, close_payload(code));
         flush_locked();
       }
     }
@@ -443,40 +388,13 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
 
   // Appends one masked frame to the outbound bytes.
   void append_frame(uint8_t opcode, std::string_view payload) {
-    std::size_t n = payload.size();
-    unsigned char h[14];
-    std::size_t hl = 2;
-    h[0] = static_cast<unsigned char>(0x80 | opcode);
-    if (n < 126) {
-      h[1] = static_cast<unsigned char>(0x80 | n);
-    } else if (n < 65536) {
-      h[1] = 0x80 | 126;
-      h[2] = static_cast<unsigned char>(n >> 8);
-      h[3] = static_cast<unsigned char>(n);
-      hl = 4;
-    } else {
-      h[1] = 0x80 | 127;
-      for (int i = 0; i < 8; ++i) h[2 + i] = static_cast<unsigned char>(uint64_t{n} >> (56 - 8 * i));
-      hl = 10;
-    }
     uint32_t key = static_cast<uint32_t>(next_random() >> 32);
-    std::memcpy(h + hl, &key, 4);
-    hl += 4;
+    unsigned char h[14];
+    std::size_t hl = write_header(h, opcode, payload.size(), &key);
     std::size_t start = out_.size();
-    out_.resize(start + hl + n);
-    char* dst = out_.data() + start;
-    std::memcpy(dst, h, hl);
-    dst += hl;
-    uint64_t k8 = (uint64_t{key} << 32) | key;
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v;
-      std::memcpy(&v, payload.data() + i, 8);
-      v ^= k8;
-      std::memcpy(dst + i, &v, 8);
-    }
-    auto* kb = reinterpret_cast<const unsigned char*>(&key);
-    for (; i < n; ++i) dst[i] = static_cast<char>(payload[i] ^ kb[i & 3]);
+    out_.resize(start + hl + payload.size());
+    std::memcpy(out_.data() + start, h, hl);
+    mask(out_.data() + start + hl, payload.data(), payload.size(), h + hl - 4);
     queued_.store(out_.size() + inflight_.size(), std::memory_order_relaxed);
   }
 
@@ -615,9 +533,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
   std::unique_ptr<Upgrade> up_;
   std::unique_ptr<char[]> tls_buf_;
   std::string in_;    // an incomplete frame
-  std::string msg_;   // the fragments of a message so far
-  bool in_message_ = false;
-  bool msg_binary_ = false;
+  Reassembler msg_;   // the fragments of a message so far
   bool paused_ = false;
   bool rx_seen_ = false;
   bool pinged_ = false;

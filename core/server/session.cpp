@@ -14,7 +14,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -27,6 +26,7 @@
 
 #include "core/common/log.hpp"
 #include "core/protocol/ids.hpp"
+#include "core/protocol/websocket.hpp"
 #include "core/server/listener.hpp"
 #include "core/server/service.hpp"
 #include "core/server/state.hpp"
@@ -41,21 +41,6 @@ using error_code = boost::system::error_code;
 namespace rtm::server {
 namespace {
 
-bool has_token(std::string_view header, std::string_view token) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.size() == token.size() &&
-        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == b; }))
-      return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 bool offers_subprotocol(std::string_view header) {
   while (!header.empty()) {
     auto comma = header.find(',');
@@ -69,41 +54,12 @@ bool offers_subprotocol(std::string_view header) {
   return false;
 }
 
-// Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2).
-std::string accept_key(std::string_view key) {
-  std::string in(key);
-  in += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  EVP_Digest(in.data(), in.size(), md, &md_len, EVP_sha1(), nullptr);
-  unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-  int n = EVP_EncodeBlock(out, md, static_cast<int>(md_len));
-  return std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-}
-
-// A key is the base64 form of 16 bytes: 24 characters ending in "==".
-bool valid_key(std::string_view key) {
-  if (key.size() != 24 || key[22] != '=' || key[23] != '=') return false;
-  for (std::size_t i = 0; i < 22; ++i) {
-    char c = key[i];
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
-  }
-  return true;
-}
-
 bool valid_close_code(unsigned code) {
   if (code >= 3000 && code <= 4999) return true;
   return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
 }
 
-namespace ws_close {
-constexpr uint16_t NORMAL = 1000;
-constexpr uint16_t PROTOCOL_ERROR = 1002;
-constexpr uint16_t BAD_PAYLOAD = 1007;
-constexpr uint16_t TOO_BIG = 1009;
-}  // namespace ws_close
-
-enum Opcode : uint8_t { kCont = 0, kText = 1, kBinary = 2, kClose = 8, kPing = 9, kPong = 10 };
+using namespace ws;
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr int kReadsPerTurn = 16;      // then other connections get the thread
@@ -134,7 +90,7 @@ class WsConn final : public Conn {
   // One queued outbound item: a WebSocket frame (header + payload) or raw bytes (the HTTP reply).
   struct Out {
     std::shared_ptr<const std::string> data;
-    uint8_t hdr[10] = {};
+    unsigned char hdr[14] = {};
     uint8_t hlen = 0;
     std::size_t size() const { return hlen + data->size(); }
   };
@@ -196,15 +152,15 @@ class WsConn final : public Conn {
   void on_upgrade_request() {
     auto& req = up_->parser.get();
     bool upgrade = req.method() == http::verb::get && req.version() >= 11 &&
-                   has_token(req[http::field::connection], "upgrade") &&
-                   has_token(req[http::field::upgrade], "websocket");
+                   header_has_token(req[http::field::connection], "upgrade") &&
+                   header_has_token(req[http::field::upgrade], "websocket");
     if (!upgrade || !offers_subprotocol(req[http::field::sec_websocket_protocol]) ||
-        !valid_key(req[http::field::sec_websocket_key]))
+        !ws::valid_key(req[http::field::sec_websocket_key]))
       return refuse(http::status::bad_request, false);
     if (req[http::field::sec_websocket_version] != "13") return refuse(http::status::upgrade_required, true);
 
     std::string r = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
-    r += accept_key(req[http::field::sec_websocket_key]);
+    r += ws::accept_key(req[http::field::sec_websocket_key]);
     r += "\r\nSec-WebSocket-Protocol: ";
     r += proto::kSubprotocol;
     r += "\r\nServer: ";
@@ -310,52 +266,21 @@ class WsConn final : public Conn {
   // Returns how many bytes the complete frames at the front of [p, p + len) took.
   std::size_t parse(char* p, std::size_t len) {
     std::size_t off = 0;
-    while (!finished_ && !failed_ && len - off >= 2) {
-      auto* h = reinterpret_cast<unsigned char*>(p + off);
-      bool fin = h[0] & 0x80;
-      uint8_t op = h[0] & 0x0f;
-      uint64_t plen = h[1] & 0x7f;
-      std::size_t hlen = 2 + (plen == 126 ? 2 : plen == 127 ? 8 : 0) + 4;
-      if (h[0] & 0x70) return fail(ws_close::PROTOCOL_ERROR), off;  // no extension was negotiated
-      if (!(h[1] & 0x80)) return fail(ws_close::PROTOCOL_ERROR), off;  // client frames are masked
-      if (len - off < hlen) break;
-      if (plen == 126) {
-        plen = (uint64_t{h[2]} << 8) | h[3];
-      } else if (plen == 127) {
-        plen = 0;
-        for (int i = 0; i < 8; ++i) plen = (plen << 8) | h[2 + i];
-        if (plen >> 63) return fail(ws_close::PROTOCOL_ERROR), off;
-      }
-      if (op >= 8) {
-        if (!fin || plen > 125 || (op != kClose && op != kPing && op != kPong))
-          return fail(ws_close::PROTOCOL_ERROR), off;
-      } else {
-        if (op > kBinary || (op == kCont) != in_message_) return fail(ws_close::PROTOCOL_ERROR), off;
-        // The limit holds before the payload is read.
-        if (plen > core_.cfg.max_frame_bytes || (in_message_ ? msg_.size() : 0) + plen > core_.cfg.max_frame_bytes)
-          return fail(ws_close::TOO_BIG), off;
-      }
-      if (len - off - hlen < plen) break;
-      char* payload = p + off + hlen;
-      unmask(payload, plen, h + hlen - 4);
-      off += hlen + plen;
-      on_frame(op, fin, std::string_view(payload, plen));
+    while (!finished_ && !failed_) {
+      FrameHeader h;
+      int r = read_header(reinterpret_cast<unsigned char*>(p + off), len - off, h);
+      if (r < 0) break;
+      if (r > 0) return fail(static_cast<uint16_t>(r)), off;
+      if (!h.masked) return fail(close::PROTOCOL_ERROR), off;  // client frames are masked
+      // The limits hold before the payload is read.
+      if (uint16_t code = check_frame(h, msg_.assembling(), msg_.size(), core_.cfg.max_frame_bytes)) return fail(code), off;
+      if (len - off - h.size < h.len) break;
+      char* payload = p + off + h.size;
+      mask(payload, payload, h.len, h.key);
+      off += h.size + h.len;
+      on_frame(h.op, h.fin, std::string_view(payload, h.len));
     }
     return off;
-  }
-
-  static void unmask(char* p, std::size_t n, const unsigned char* key) {
-    uint32_t k;
-    std::memcpy(&k, key, 4);
-    uint64_t k8 = (uint64_t{k} << 32) | k;
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v;
-      std::memcpy(&v, p + i, 8);
-      v ^= k8;
-      std::memcpy(p + i, &v, 8);
-    }
-    for (; i < n; ++i) p[i] = static_cast<char>(p[i] ^ key[i & 3]);
   }
 
   void on_frame(uint8_t op, bool fin, std::string_view payload) {
@@ -367,32 +292,24 @@ class WsConn final : public Conn {
       case kClose: return on_close_frame(payload);
       default: break;
     }
-    if (op != kCont) {
-      msg_binary_ = op == kBinary;
-      if (fin) return on_data(payload, msg_binary_);
-      in_message_ = true;
-    }
-    msg_.append(payload);
-    if (!fin) return;
-    in_message_ = false;
-    on_data(msg_, msg_binary_);
-    msg_.clear();
-    if (msg_.capacity() > kKeepCapacity) std::string().swap(msg_);
+    std::string_view data;
+    bool binary = false;
+    if (msg_.add(op, fin, payload, data, binary)) on_data(data, binary);
   }
 
   void on_data(std::string_view data, bool binary) {
-    if (!binary && !valid_utf8(data)) return fail(ws_close::BAD_PAYLOAD);
+    if (!binary && !valid_utf8(data)) return fail(close::BAD_PAYLOAD);
     if (closing_) return;  // after a close only the peer's close matters
     on_message(data, binary);
   }
 
   void on_close_frame(std::string_view payload) {
     uint16_t code = 0;
-    if (payload.size() == 1) return fail(ws_close::PROTOCOL_ERROR);
+    if (payload.size() == 1) return fail(close::PROTOCOL_ERROR);
     if (payload.size() >= 2) {
       code = static_cast<uint16_t>((static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]));
-      if (!valid_close_code(code)) return fail(ws_close::PROTOCOL_ERROR);
-      if (!valid_utf8(payload.substr(2))) return fail(ws_close::BAD_PAYLOAD);
+      if (!valid_close_code(code)) return fail(close::PROTOCOL_ERROR);
+      if (!valid_utf8(payload.substr(2))) return fail(close::BAD_PAYLOAD);
     }
     got_close_ = true;
     if (!close_sent_) {
@@ -406,8 +323,7 @@ class WsConn final : public Conn {
   // A protocol violation: close with `code`; nothing more is read from this peer.
   void fail(uint16_t code) {
     failed_ = true;
-    in_message_ = false;
-    msg_.clear();
+    msg_.reset();
     closing_ = true;
     if (!close_sent_) {
       send_close(code, {});
@@ -420,22 +336,8 @@ class WsConn final : public Conn {
 
   void enqueue(std::shared_ptr<const std::string> data, uint8_t opcode) {
     Out o;
-    std::size_t n = data->size();
-    o.hdr[0] = static_cast<uint8_t>(0x80 | opcode);
-    if (n < 126) {
-      o.hdr[1] = static_cast<uint8_t>(n);
-      o.hlen = 2;
-    } else if (n < 65536) {
-      o.hdr[1] = 126;
-      o.hdr[2] = static_cast<uint8_t>(n >> 8);
-      o.hdr[3] = static_cast<uint8_t>(n);
-      o.hlen = 4;
-    } else {
-      o.hdr[1] = 127;
-      for (int i = 0; i < 8; ++i) o.hdr[2 + i] = static_cast<uint8_t>(uint64_t{n} >> (56 - 8 * i));
-      o.hlen = 10;
-    }
-    queued_bytes_ += n;
+    o.hlen = static_cast<uint8_t>(write_header(o.hdr, opcode, data->size()));
+    queued_bytes_ += data->size();
     o.data = std::move(data);
     queue_.push_back(std::move(o));
   }
@@ -449,13 +351,7 @@ class WsConn final : public Conn {
 
   void send_close(uint16_t code, std::string_view reason) {
     close_sent_ = true;
-    std::string p;
-    if (code) {
-      p.push_back(static_cast<char>(code >> 8));
-      p.push_back(static_cast<char>(code & 0xff));
-      p.append(reason.substr(0, 123));
-    }
-    enqueue(std::make_shared<const std::string>(std::move(p)), kClose);
+    enqueue(std::make_shared<const std::string>(close_payload(code, reason)), kClose);
   }
 
   void write(std::shared_ptr<const std::string> data, bool binary) override {
@@ -666,15 +562,13 @@ class WsConn final : public Conn {
   net::steady_timer deadline_;
   std::unique_ptr<Upgrade> up_;     // only until the upgrade
   std::string in_;                  // an incomplete frame
-  std::string msg_;                 // the fragments of a message so far
+  Reassembler msg_;                 // the fragments of a message so far
   Fifo<Out> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t front_off_ = 0;       // bytes of queue_.front() already written
   std::size_t retry_len_ = 0;       // TLS: the length of a write that must be repeated
   std::chrono::milliseconds idle_half_{5000};
   Deadline deadline_kind_ = Deadline::none;
-  bool in_message_ = false;
-  bool msg_binary_ = false;
   bool open_ = false;
   bool closing_ = false;
   bool close_sent_ = false;
