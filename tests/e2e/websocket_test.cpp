@@ -3,6 +3,8 @@
 #include "support/harness.hpp"
 #include "support/raw_ws.hpp"
 
+#include "core/protocol/websocket.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -332,4 +334,144 @@ TEST(WebSocket, LargeMessagesBothWaysOverTls) {
   b.rec.locked([&] {
     for (auto& m : b.rec.messages) EXPECT_EQ(m.msg.raw, raw);
   });
+}
+
+// ---- the client side: a hand-written server sends what rtmd never would ---------------------
+
+namespace {
+
+// Accepts one rtmkit client, completes its upgrade, reads its login frame, then runs `script`.
+class FakeServer {
+ public:
+  FakeServer() {
+    lfd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(lfd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(lfd_, 4);
+    socklen_t len = sizeof a;
+    ::getsockname(lfd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~FakeServer() {
+    if (fd_ >= 0) ::close(fd_);
+    ::close(lfd_);
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_); }
+
+  // The client's upgrade and login; false if they did not come.
+  bool accept_client() {
+    pollfd p{lfd_, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) return false;
+    fd_ = ::accept(lfd_, nullptr, nullptr);
+    std::string head;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      char c;
+      if (!read_exact(&c, 1)) return false;
+      head += c;
+    }
+    auto k = head.find("Sec-WebSocket-Key: ");
+    if (k == std::string::npos) return false;
+    std::string key = head.substr(k + 19, head.find("\r\n", k) - k - 19);
+    send_raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+             rtm::ws::accept_key(key) + "\r\nSec-WebSocket-Protocol: rtm.v1\r\n\r\n");
+    auto login = read_client_frame();
+    return login.first == 1 && login.second.find("\"login\"") != std::string::npos;
+  }
+
+  void send_raw(const std::string& b) { ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL); }
+  void send_frame(uint8_t first, const std::string& payload) { send_raw(Wire::frame(first, payload, false)); }
+
+  // One frame from the client, unmasked: {opcode, payload}; {-1, ""} when the connection ended.
+  std::pair<int, std::string> read_client_frame() {
+    unsigned char h[2];
+    if (!read_exact(h, 2)) return {-1, ""};
+    EXPECT_TRUE(h[1] & 0x80) << "client frames are masked";
+    uint64_t len = h[1] & 0x7f;
+    if (len >= 126) {
+      unsigned char x[8];
+      int n = len == 126 ? 2 : 8;
+      if (!read_exact(x, n)) return {-1, ""};
+      len = 0;
+      for (int i = 0; i < n; ++i) len = (len << 8) | x[i];
+    }
+    unsigned char key[4];
+    if (!read_exact(key, 4)) return {-1, ""};
+    std::string p(len, '\0');
+    if (len && !read_exact(p.data(), len)) return {-1, ""};
+    for (std::size_t i = 0; i < len; ++i) p[i] = static_cast<char>(p[i] ^ key[i % 4]);
+    return {h[0] & 0x0f, p};
+  }
+
+  // The close code of the client's close frame (skipping other frames), or -1.
+  int client_close_code() {
+    for (;;) {
+      auto [op, p] = read_client_frame();
+      if (op == -1) return -1;
+      if (op == 8) return p.size() >= 2 ? (static_cast<unsigned char>(p[0]) << 8) | static_cast<unsigned char>(p[1]) : 0;
+    }
+  }
+
+ private:
+  bool read_exact(void* p, std::size_t n) {
+    auto* c = static_cast<char*>(p);
+    while (n) {
+      pollfd pf{fd_, POLLIN, 0};
+      if (::poll(&pf, 1, 10000) <= 0) return false;
+      ssize_t r = ::recv(fd_, c, n, 0);
+      if (r <= 0) return false;
+      c += r;
+      n -= static_cast<std::size_t>(r);
+    }
+    return true;
+  }
+  int lfd_ = -1, fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+}  // namespace
+
+TEST(WebSocket, ClientTakesFragmentedFramesAndAnswersPingsFromTheServer) {
+  FakeServer fs;
+  TestClient a(fs.url());
+  ASSERT_EQ(a.client->login("", "frag-client"), 0);
+  ASSERT_TRUE(fs.accept_client());
+  std::string res = R"({"op":"res","id":1,"code":0,"hb":10000,"version":"fake"})";
+  fs.send_frame(0x01, res.substr(0, 9));
+  fs.send_frame(0x89, "ping-payload");
+  fs.send_frame(0x80, res.substr(9));
+  auto pong = fs.read_client_frame();
+  EXPECT_EQ(pong.first, 10);
+  EXPECT_EQ(pong.second, "ping-payload");
+  EXPECT_TRUE(a.rec.wait_state(ConnectionState::CONNECTED));
+}
+
+TEST(WebSocket, ClientClosesWithTheRightCodeWhenTheServerBreaksTheProtocol) {
+  struct Case {
+    const char* what;
+    std::string bytes;
+    int code;
+  };
+  std::string masked = Wire::frame(0x81, R"({"op":"kick","reason":1})", true);
+  std::string big_len = {'\x82', '\x7f', 0, 0, 0, 0, '\x10', 0, 0, 0};  // 256 MiB announced
+  std::vector<Case> cases = {
+      {"masked server frame", masked, 1002},
+      {"reserved bit", Wire::frame(0xc1, "{}", false), 1002},
+      {"ping over 125 bytes", Wire::frame(0x89, std::string(126, 'p'), false), 1002},
+      {"continuation without a start", Wire::frame(0x80, "{}", false), 1002},
+      {"text that is not UTF-8", Wire::frame(0x81, "\xc3\x28", false), 1007},
+      {"message over max_frame_bytes", big_len, 1009},
+  };
+  for (auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    FakeServer fs;
+    ClientConfig cc;
+    cc.login_timeout_ms = 3000;
+    TestClient a(fs.url(), "testapp", cc);
+    ASSERT_EQ(a.client->login("", "strict-client"), 0);
+    ASSERT_TRUE(fs.accept_client());
+    fs.send_raw(c.bytes);
+    EXPECT_EQ(fs.client_close_code(), c.code);
+  }
 }
