@@ -488,12 +488,14 @@ class WsLoad final : public AsioLoad {
 
 class RtmLoad {
  public:
-  RtmLoad(const Load& l, uint16_t port, std::string prefix) : load_(l), port_(port), prefix_(std::move(prefix)) {}
+  RtmLoad(const Load& l, uint16_t port, std::string prefix, bool tls = false)
+      : load_(l), port_(port), prefix_(std::move(prefix)), tls_(tls) {}
 
   Result run(const std::string& name) {
     rtm::ClientConfig cc;
     cc.app_id = kApp;
-    cc.url = "ws://127.0.0.1:" + std::to_string(port_);
+    cc.url = (tls_ ? "wss://127.0.0.1:" : "ws://127.0.0.1:") + std::to_string(port_);
+    cc.tls_insecure_skip_verify = tls_;  // rtmd --dev's self-signed certificate
     auto uid = [&](int k) { return prefix_ + (k % 2 ? "b_" : "a_") + std::to_string(k / 2); };
     for (int k = 0; k < load_.senders(); ++k) {
       auto s = std::make_unique<Side>(this, uid(k ^ 1));
@@ -622,6 +624,7 @@ class RtmLoad {
   Load load_;
   uint16_t port_;
   std::string prefix_;
+  bool tls_ = false;
   Timeline tl_;
   std::atomic<uint64_t> outstanding_{0};
   std::atomic<bool> sending_done_{false};
@@ -667,7 +670,7 @@ int run_latency(const LatencyOptions& o) {
   closed.warmup_s = 1;
   closed.duration_s = o.tput_duration_s;
 
-  Result relay, echo2, relay_tput, rtm_open, bare_open, rtm_tput, bare_tput;
+  Result relay, echo2, relay_tput, rtm_open, bare_open, rtm_tput, bare_tput, rtm_wss;
   // Both servers stay up for the whole run, pinned to the same CPU; each idles while the other
   // one's phase runs. The relay is forked first, before this process has any thread.
   Child relay_srv, rtmd;
@@ -676,6 +679,7 @@ int run_latency(const LatencyOptions& o) {
   ro.path = o.rtmd;
   ro.cpu = o.cpu_server;
   ro.no_rate_limits = true;  // the throughput phase measures the server, not its per-user limits
+  ro.tls = o.tls;
   spawn_rtmd(ro, rtmd);
   std::printf("  rtmd command line: %s\n\n", rtmd.command_line.c_str());
   std::fflush(stdout);
@@ -694,6 +698,7 @@ int run_latency(const LatencyOptions& o) {
     slice.server_pid = rtmd.pid;
     rtm_open.merge(progress(RtmLoad(slice, rtmd.ws_port, tag).run("rtm::Client peer messages")));
     if (o.bare_ws) bare_open.merge(progress(WsLoad(slice, rtmd.ws_port, tag + "w").run("rtm.v1, bare WebSocket client")));
+    if (o.tls) rtm_wss.merge(progress(RtmLoad(slice, rtmd.wss_port, tag + "s", true).run("rtm::Client over wss")));
   }
   if (o.throughput) {
     if (o.baselines) {
@@ -709,7 +714,7 @@ int run_latency(const LatencyOptions& o) {
 
   std::printf("Open loop, %.0f msg/s offered (latency = scheduled send time -> OK result):\n", o.rate);
   print_result_header();
-  for (auto* r : {&relay, &echo2, &rtm_open, &bare_open}) print_result(*r);
+  for (auto* r : {&relay, &echo2, &rtm_open, &bare_open, &rtm_wss}) print_result(*r);
   if (o.throughput) {
     std::printf("\nClosed loop, %d senders with %d outstanding each (latency = actual send -> OK result):\n",
                 2 * o.tput_pairs, o.window);

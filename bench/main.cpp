@@ -14,12 +14,14 @@ const char* kUsage = R"(usage:
   rtm-bench latency --rtmd PATH [--pairs N] [--rate MSGS_PER_SEC] [--duration SEC] [--warmup SEC]
                     [--rounds N] [--size BYTES] [--cpu-server CPU --cpu-client CPU] [--window N]
                     [--tput-pairs N] [--tput-duration SEC] [--no-baseline] [--no-bare] [--no-throughput]
+                    [--tls]
       Acknowledged peer messages between N pairs of rtm::Client (both directions) at a fixed offered
       rate (open loop, latency from the scheduled send time), against a raw TCP relay baseline with
       the same CPU placement; then a closed-loop maximum throughput phase (--window outstanding
       messages per sender, --tput-pairs pairs). The open-loop phases run interleaved in --rounds
       slices (relay, echo, rtm::Client, bare WebSocket, relay, ...) so that they see the same
       background load; the first slice of each has the full warm-up, later ones at most 0.5 s.
+      --tls adds an open-loop phase of rtm::Client over wss, for the record.
   rtm-bench idle --rtmd PATH [--conns N] [--procs N] [--tls] [--cpu-server CPU --cpu-client CPU]
                  [--settle SEC] [--inflight N]
   rtm-bench idle --attach-port PORT [--attach-pid PID] [--attach-tls] [--conns N] [--procs N]
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
         else if (f == "--no-baseline") o.baselines = false;
         else if (f == "--no-bare") o.bare_ws = false;
         else if (f == "--no-throughput") o.throughput = false;
+        else if (f == "--tls") o.tls = true;
         else throw std::runtime_error("unknown option " + f);
       }
       if (o.rtmd.empty()) throw std::runtime_error("--rtmd PATH is required");

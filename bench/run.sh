@@ -5,7 +5,8 @@
 #
 # usage: bench/run.sh [latency|idle|all]      (default: all)
 # environment: BUILD_DIR (default <repo>/build), PAIRS (4), RATE (2000 msg/s), DURATION (10 s),
-#              TPUT_PAIRS (4), WINDOW (16), CONNS (10000), PROCS (4), TLS (1: also measure wss)
+#              TPUT_PAIRS (4), WINDOW (16), CONNS (10000), PROCS (4), TLS (1: also measure wss: latency
+#              of rtm::Client over wss, and idle memory per wss connection)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,8 +52,10 @@ if (( b > 10 )); then echo "WARNING: the machine is not idle; latency figures wi
 echo
 
 if [[ $what == latency || $what == all ]]; then
+  tls=()
+  if [[ ${TLS:-1} == 1 ]]; then tls=(--tls); fi
   "$bench" latency --rtmd "$rtmd" --pairs "${PAIRS:-4}" --rate "${RATE:-2000}" --duration "${DURATION:-10}" \
-    --tput-pairs "${TPUT_PAIRS:-4}" --window "${WINDOW:-16}" "${pin[@]}" | tee -a "$log"
+    --tput-pairs "${TPUT_PAIRS:-4}" --window "${WINDOW:-16}" "${tls[@]}" "${pin[@]}" | tee -a "$log"
   echo
 fi
 if [[ $what == idle || $what == all ]]; then

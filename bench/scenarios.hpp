@@ -24,6 +24,7 @@ struct LatencyOptions {
   bool baselines = true;       // run the raw TCP baselines
   bool bare_ws = true;         // also run the rtm.v1 bare WebSocket client
   bool throughput = true;
+  bool tls = false;            // also run rtm::Client over wss (open loop), for the record
 };
 int run_latency(const LatencyOptions& o);
 
