@@ -293,7 +293,8 @@ int decode(std::string_view data, bool binary, Frame& out) {
   Pool stack(stack_space, sizeof stack_space);
   rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool> doc(&values, sizeof stack_space / 2, &stack);
   // Trailing non-whitespace after the value is a parse error too (root not singular).
-  doc.Parse(header.data(), header.size());
+  // Iterative: a frame of nested brackets must not recurse once per level on the thread's stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(header.data(), header.size());
   if (doc.HasParseError() || !doc.IsObject()) return static_cast<int>(ProtocolErr::MALFORMED_FRAME);
 
   auto op_it = doc.FindMember("op");
@@ -344,6 +345,15 @@ std::string encode(const Frame& f, bool& binary) {
   w.EndObject();
 
   binary = carries_message(f.op) && f.type == static_cast<int>(MessageType::RAW);
+  // A large frame does not keep its buffer for the life of the thread.
+  struct Trim {
+    ~Trim() {
+      if (sb.GetSize() > 64 * 1024) {
+        sb.Clear();
+        sb.ShrinkToFit();
+      }
+    }
+  } trim;
   if (!binary) return std::string(sb.GetString(), sb.GetSize());
   std::string out;
   uint32_t len = static_cast<uint32_t>(sb.GetSize());

@@ -172,6 +172,8 @@ class WsConn final : public Conn {
     up_.reset();
 
     enqueue_raw(std::make_shared<const std::string>(std::move(r)));
+    flush();  // the 101 goes out before anything the early frames produce
+    if (finished_ || write_broken_) return;
     open_ = true;
     idle_half_ = std::chrono::milliseconds(std::max<uint32_t>(core_.cfg.idle_timeout_ms / 2, 1));
     arm(Deadline::keepalive, idle_half_);
@@ -266,7 +268,7 @@ class WsConn final : public Conn {
   // Returns how many bytes the complete frames at the front of [p, p + len) took.
   std::size_t parse(char* p, std::size_t len) {
     std::size_t off = 0;
-    while (!finished_ && !failed_) {
+    while (!finished_ && !failed_ && !got_close_) {  // nothing counts after the peer's close
       FrameHeader h;
       int r = read_header(reinterpret_cast<unsigned char*>(p + off), len - off, h);
       if (r < 0) break;
@@ -286,7 +288,12 @@ class WsConn final : public Conn {
   void on_frame(uint8_t op, bool fin, std::string_view payload) {
     switch (op) {
       case kPing:
-        if (!close_sent_) enqueue(std::make_shared<const std::string>(payload), kPong);
+        if (close_sent_) return;
+        // Pongs count against the outbound bound like everything else: a peer that pings and
+        // never reads is a slow consumer.
+        if (queued_bytes_ + payload.size() > core_.cfg.outbound_queue_bytes)
+          return close(close_code::SLOW_CONSUMER, "slow consumer");
+        enqueue(std::make_shared<const std::string>(payload), kPong);
         return;
       case kPong: return;
       case kClose: return on_close_frame(payload);
@@ -446,7 +453,7 @@ class WsConn final : public Conn {
   }
 
   void flush() {
-    if (finished_ || write_waiting_) return;
+    if (finished_ || write_waiting_ || write_broken_) return;
     while (!queue_.empty()) {
       std::size_t n = 0;
       error_code ec;
@@ -454,7 +461,13 @@ class WsConn final : public Conn {
         case Io::done: written(n); continue;
         case Io::want_write: return write_wait(tcp::socket::wait_write);
         case Io::want_read: return write_wait(tcp::socket::wait_read);
-        case Io::failed: return finish(ec);
+        case Io::failed:
+          // Not finished here: the protocol layer may be in the middle of the call that wrote
+          // (a delivery being filed, a kick), and must not see the connection end under it.
+          write_broken_ = true;
+          closing_ = true;
+          net::post(strand_, [self = self(), ec] { self->finish(ec); });
+          return;
       }
     }
     if (finish_after_flush_) return finish({});
@@ -578,6 +591,7 @@ class WsConn final : public Conn {
   bool finish_after_flush_ = false;
   bool corked_ = false;
   bool write_waiting_ = false;
+  bool write_broken_ = false;  // a write failed; finish() is on its way
   bool rx_seen_ = false;
   bool pinged_ = false;
   bool finished_ = false;

@@ -475,3 +475,33 @@ TEST(WebSocket, ClientClosesWithTheRightCodeWhenTheServerBreaksTheProtocol) {
     EXPECT_EQ(fs.client_close_code(), c.code);
   }
 }
+
+TEST(WebSocket, DeeplyNestedJsonIsMalformedNotAStackOverflow) {
+  TestServer srv;
+  Wire w(srv.server->port(false));
+  ASSERT_TRUE(w.upgrade());
+  ASSERT_TRUE(w.login("nest"));
+  w.text("{\"op\":" + std::string(200000, '['));
+  auto f = w.read_frame();
+  EXPECT_EQ(f.op, 1);
+  EXPECT_NE(f.payload.find(R"("code":1001)"), std::string::npos) << f.payload;
+  w.text(R"({"op":"query","id":7,"uids":["nest"]})");
+  EXPECT_NE(w.read_frame().payload.find(R"("id":7)"), std::string::npos);
+}
+
+TEST(WebSocket, PeerThatPingsWithoutReadingIsClosedAsASlowConsumer) {
+  TestServer srv([](server::ServerConfig& c) { c.outbound_queue_bytes = 64 * 1024; });
+  Wire w(srv.server->port(false));
+  ASSERT_TRUE(w.upgrade());
+  ASSERT_TRUE(w.login("pinger"));
+  // Far more pongs than the socket buffers hold, none of them read while sending.
+  std::string batch;
+  for (int i = 0; i < 1000; ++i) batch += Wire::frame(0x89, std::string(125, 'p'));
+  for (int i = 0; i < 60; ++i) w.send_raw(batch);
+  auto f = w.until_close();
+  EXPECT_EQ(f.op, 8);
+  EXPECT_EQ(f.close_code(), close_code::SLOW_CONSUMER);
+  Wire ok(srv.server->port(false));
+  ASSERT_TRUE(ok.upgrade());
+  EXPECT_TRUE(ok.login("after-pinger"));
+}
