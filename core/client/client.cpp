@@ -380,8 +380,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     std::vector<std::pair<std::string, std::shared_ptr<ChannelState>>> left;
     {
       std::lock_guard l(chan_mu);
-      for (auto& [id, cs] : channels)
+      for (auto& [id, cs] : channels) {
+        cs->join_asked = false;
         if (cs->joined) left.emplace_back(id, cs);
+      }
     }
     for (auto& [id, cs] : left) {
       cs->joined = false;
@@ -799,9 +801,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     if (request_id) *request_id = f.id;
     {
       // Written here and now when possible: the network thread then only files the request.
+      // Only messages: their answers gate nothing else. A join's answer, say, must be filed before
+      // the channel's messages that follow it are read.
       std::lock_guard l(direct_mu);
-      if (direct && queued_requests == 0) unfiled.insert(f.id);
-      if (direct && queued_requests == 0 && direct->send_from_any_thread(r.frame, r.binary)) {
+      bool may = (f.op == proto::Op::peer || f.op == proto::Op::cmsg) && direct && queued_requests == 0;
+      if (may) unfiled.insert(f.id);
+      if (may && direct->send_from_any_thread(r.frame, r.binary)) {
         r.sent = true;
         r.sent_gen = direct_gen;
       } else {
@@ -984,8 +989,11 @@ Channel::~Channel() {
   }
   // Leaving is part of releasing a joined channel.
   // A join still in flight counts: its leave goes out behind it.
+  // While reconnecting the leave is held like any request and follows the join once the session is
+  // back.
   d.post_ordered([self = &d, id = id_, cs] {
-    if (!(cs->joined || cs->join_asked) || !self->session_open) return;
+    State st = self->state.load();
+    if (!(cs->joined || cs->join_asked) || (st != State::CONNECTED && st != State::RECONNECTING)) return;
     proto::Frame f;
     f.op = proto::Op::leave;
     f.ch = id;
@@ -1007,6 +1015,8 @@ int Channel::join() {
                     if (code == 0) {
                       cs->joined = true;
                       cs->last_seq = res ? res->seq : 0;
+                    } else if (code != static_cast<int>(E::ALREADY_JOINED)) {
+                      cs->join_asked = false;
                     }
                     self->emit_to(cs, [code](ChannelEventHandler& h) {
                       if (code == 0) h.on_join_success();

@@ -411,8 +411,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
         self->inflight_.clear();
         if (self->done_) return;
         if (ec) {
-          self->failed_write_ = ec;
-          net::post(self->ioc_, [self] { self->fail(self->failed_write_, "write"); });
+          net::post(self->ioc_, [self, ec] { self->fail(ec, "write"); });
           return;
         }
         self->queued_.store(self->out_.size(), std::memory_order_relaxed);
@@ -432,8 +431,8 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
           net::dispatch(ioc_, [self = this->shared_from_this()] { self->wait_writable(); });
           break;
         }
-        failed_write_ = r < 0 ? error_code(errno, boost::system::system_category()) : net::error::eof;
-        net::post(ioc_, [self = this->shared_from_this()] { self->fail(self->failed_write_, "write"); });
+        error_code ec = r < 0 ? error_code(errno, boost::system::system_category()) : net::error::eof;
+        net::post(ioc_, [self = this->shared_from_this(), ec] { self->fail(ec, "write"); });
         return;
       }
       if (out_head_ == out_.size()) {
@@ -455,8 +454,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
         self->writing_ = false;
         if (self->done_) return;
         if (ec) {
-          self->failed_write_ = ec;
-          net::post(self->ioc_, [self] { self->fail(self->failed_write_, "write"); });
+          net::post(self->ioc_, [self, ec] { self->fail(ec, "write"); });
           return;
         }
         self->flush_locked();
@@ -546,7 +544,6 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
   std::size_t out_head_ = 0;
   std::string inflight_;  // TLS: the bytes of the write in progress
   std::atomic<std::size_t> queued_{0};
-  error_code failed_write_;
   uint64_t rng_ = 0;
   std::atomic<bool> done_{false};
   bool open_ = false;

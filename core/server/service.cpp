@@ -493,11 +493,14 @@ void Conn::handle_join(proto::Frame& f) {
 
 void Conn::handle_leave(proto::Frame& f) {
   using E = LeaveChannelErr;
-  if (!joined_here_.erase(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
+  // A channel of the session counts even if this connection has not rejoined it since a resume.
+  bool here = joined_here_.erase(f.ch) > 0;
+  bool member = false;
   {
     std::lock_guard l(user_->mu);
-    user_->channels.erase(f.ch);
+    member = user_->channels.erase(f.ch) > 0;
   }
+  if (!here && !member) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
   core_.leave_channel(app_, uid_, f.ch);  // before the answer: once told, the client is out
   reply(f.id, static_cast<int>(E::OK));
 }

@@ -323,3 +323,26 @@ TEST(Channels, ResumeOverADeadConnectionRtmdHasNotNoticedKeepsTheSession) {
   ASSERT_TRUE(m.tc.rec.wait_state(ConnectionState::ABORTED));
   m.tc.rec.locked([&] { EXPECT_EQ(m.tc.rec.states.back().second, ConnectionChangeReason::REMOTE_LOGIN); });
 }
+
+TEST(Channels, ChannelReleasedWhileReconnectingIsLeftOnceTheSessionIsBack) {
+  TestServer srv([](server::ServerConfig& c) { c.grace_ms = 5000; });
+  Proxy proxy(srv.server->port(false));
+  ClientConfig cc;
+  cc.reconnect_min_ms = 100;
+  cc.reconnect_max_ms = 200;
+  Member leaver(proxy.url(), "leaver", "hall", cc);
+  Member stayer(srv.ws_url(), "stayer", "hall");
+  ASSERT_TRUE(stayer.join());
+  ASSERT_TRUE(leaver.join());
+  proxy.block(true);
+  proxy.cut();
+  ASSERT_TRUE(leaver.tc.rec.wait_state(ConnectionState::RECONNECTING));
+  leaver.ch.reset();  // released while the session is away: the leave waits for it
+  proxy.block(false);
+  ASSERT_TRUE(leaver.tc.rec.wait_state(ConnectionState::CONNECTED));
+  ASSERT_TRUE(stayer.rec.wait([&] { return !stayer.rec.member_left.empty(); }));
+  stayer.rec.locked([&] { EXPECT_EQ(stayer.rec.member_left[0], "leaver"); });
+  ASSERT_EQ(stayer.ch->get_members(), 0);
+  ASSERT_TRUE(stayer.rec.wait([&] { return stayer.rec.members.size() == 1; }));
+  stayer.rec.locked([&] { EXPECT_EQ(stayer.rec.members[0].first, std::vector<std::string>{"stayer"}); });
+}
