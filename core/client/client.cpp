@@ -101,8 +101,9 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::shared_ptr<Transport> direct;        // set while requests may be written from the calling thread
   uint64_t direct_gen = 0;                  // `generation` of that transport
   std::size_t queued_requests = 0;          // requests posted to the network thread, not yet filed
-  std::unordered_set<int64_t> unfiled;      // requests written by application threads, not yet filed
-  std::unordered_map<int64_t, proto::Frame> early_answers;  // network thread: answers to those
+  std::vector<std::pair<int64_t, Request>> written;  // written by application threads, not yet filed
+  bool ticking = false;                      // the request timer will look at `written` soon
+  Clock::time_point last_written{};          // the newest direct write
   uint64_t received = 0;                   // msg frames on the current transport
   std::unordered_set<std::string> seen;    // (sender, message id) recently delivered
   std::deque<std::string> seen_order;
@@ -198,6 +199,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   void open_transport() {
     set_direct(false);
+    file_written();
     ++generation;
     session_open = false;
     received = 0;
@@ -347,6 +349,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_closed(int code, std::string detail) {
     RTM_LOG(debug, "client", "connection closed (" << code << "): " << detail);
     set_direct(false);
+    file_written();
     transport.reset();
     session_open = false;
     State s = state.load();
@@ -435,6 +438,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     State s = state.load();
     if (s == State::DISCONNECTED) return;
     set_direct(false);
+    file_written();
     if (transport && session_open) {
       proto::Frame f;
       f.op = proto::Op::logout;
@@ -466,8 +470,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     direct_gen = generation;
   }
 
-  // A request written by an application thread can be answered before the network thread has
-  // filed it; the answer waits in early_answers until then.
   // Work from an application thread that may write frames: counted like a queued request, so that
   // no later request overtakes it by being written directly.
   template <class F>
@@ -483,24 +485,20 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     });
   }
 
-  bool written_not_filed(int64_t id) {
-    std::lock_guard l(direct_mu);
-    return unfiled.count(id) != 0;
+  // Files the requests application threads wrote themselves. Runs before anything that looks a
+  // request up (every inbound frame, the request timer, a connection's end), so an answer always
+  // finds its request.
+  void file_written() {
+    std::vector<std::pair<int64_t, Request>> batch;
+    {
+      std::lock_guard l(direct_mu);
+      if (written.empty()) return;
+      batch.swap(written);
+    }
+    for (auto& [id, r] : batch) add_request(id, std::move(r));
   }
 
   void add_request(int64_t id, Request r) {
-    if (r.sent && !early_answers.empty()) {
-      // Answered already (on this connection or on one that has gone since).
-      if (auto e = early_answers.find(id); e != early_answers.end()) {
-        proto::Frame ans = std::move(e->second);
-        early_answers.erase(e);
-        outbound_bytes -= r.frame->size();
-        if (!r.done) return;
-        if (ans.op == proto::Op::res) r.done(ans.code, &ans);
-        else r.done(r.failure_code, nullptr);
-        return;
-      }
-    }
     if (r.sent && r.sent_gen != generation) r.sent = false;  // written on a connection that is gone
     auto [it, ok] = requests.emplace(id, std::move(r));
     if (!it->second.sent && session_open && transport) {
@@ -528,6 +526,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void fail_all_requests() {
+    file_written();
     while (!requests.empty()) {
       auto it = requests.begin();
       finish_request(it, it->second.failure_code, nullptr);
@@ -537,6 +536,10 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void arm_request_timer() {
     if (request_timer_armed) return;
     request_timer_armed = true;
+    {
+      std::lock_guard l(direct_mu);
+      ticking = true;
+    }
     request_timer.expires_after(std::chrono::milliseconds(100));
     request_timer.async_wait([w = weak_from_this()](boost::system::error_code ec) {
       auto self = w.lock();
@@ -547,6 +550,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void on_request_timer() {
+    file_written();
     auto now = Clock::now();
     for (auto it = requests.begin(); it != requests.end();) {
       auto next = std::next(it);
@@ -554,12 +558,22 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       it = next;
     }
     if (state.load() == State::CONNECTING && !session_open && now >= login_deadline) return login_timed_out();
-    if (!requests.empty() || state.load() == State::CONNECTING) arm_request_timer();
+    bool keep = !requests.empty() || state.load() == State::CONNECTING;
+    {
+      // While messages are being written directly the timer keeps ticking, so that their
+      // timeouts are watched without a wake-up per message; a second after the last one it stops,
+      // and the next direct write starts it again.
+      std::lock_guard l(direct_mu);
+      keep = keep || !written.empty() || (direct && now - last_written < std::chrono::seconds(1));
+      if (!keep) ticking = false;
+    }
+    if (keep) arm_request_timer();
   }
 
   // ---- inbound ----------------------------------------------------------------------------------
 
   void on_frame(std::string_view data, bool binary) {
+    file_written();
     proto::Frame f;
     if (int err = proto::decode(data, binary, f)) {
       RTM_LOG(warn, "client", "undecodable frame from the server (" << err << ")");
@@ -570,7 +584,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (f.id == login_req && login_req) return on_login_result(f.code);
         auto it = requests.find(f.id);
         if (it != requests.end()) finish_request(it, f.code, &f);
-        else if (written_not_filed(f.id)) early_answers.emplace(f.id, std::move(f));
         break;
       }
       case proto::Op::msg: on_msg(f); break;
@@ -606,7 +619,6 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         if (f.id && f.id == login_req) return on_login_result(static_cast<int>(LoginErr::UNKNOWN));
         auto it = requests.find(f.id);
         if (f.id && it != requests.end()) finish_request(it, it->second.failure_code, nullptr);
-        else if (f.id && written_not_filed(f.id)) early_answers.emplace(f.id, std::move(f));
         break;
       }
       default: break;
@@ -800,35 +812,52 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     }
     if (request_id) *request_id = f.id;
     {
-      // Written here and now when possible: the network thread then only files the request.
-      // Only messages: their answers gate nothing else. A join's answer, say, must be filed before
-      // the channel's messages that follow it are read.
+      // Written here and now when possible, and filed for the network thread without waking it:
+      // it files the request before it reads the answer (file_written). Only messages: their
+      // answers gate nothing else (a join's answer must be filed before the channel's messages
+      // behind it are read, so a join goes through the network thread).
       std::lock_guard l(direct_mu);
       bool may = (f.op == proto::Op::peer || f.op == proto::Op::cmsg) && direct && queued_requests == 0;
-      if (may) unfiled.insert(f.id);
-      if (may && direct->send_from_any_thread(r.frame, r.binary)) {
+      auto now = Clock::now();
+      if (may) {
+        // Listed before it is written: the answer cannot overtake it.
         r.sent = true;
         r.sent_gen = direct_gen;
-      } else {
-        unfiled.erase(f.id);
-        ++queued_requests;
+        r.deadline = now + std::chrono::milliseconds(cfg.request_timeout_ms);
+        written.emplace_back(f.id, std::move(r));
+        auto& w = written.back().second;
+        if (!direct->send_from_any_thread(w.frame, w.binary)) {
+          r = std::move(w);
+          r.sent = false;
+          written.pop_back();
+          may = false;
+        }
       }
+      if (may) {
+        last_written = now;
+        if (!ticking) {
+          // Nothing would look at the request's timeout: have the network thread start its timer.
+          ticking = true;
+          net::post(ioc, [self = this] {
+            self->file_written();
+            self->arm_request_timer();
+          });
+        }
+        return 0;
+      }
+      ++queued_requests;
     }
     net::post(ioc, [self = this, id = f.id, r = std::move(r), not_logged_in]() mutable {
       // Once this request is written (or failed), later ones may be written directly again.
       struct Filed {
         Impl* self;
-        int64_t id;
-        bool queued;
         ~Filed() {
           std::lock_guard l(self->direct_mu);
-          if (queued) --self->queued_requests;
-          else self->unfiled.erase(id);
+          --self->queued_requests;
         }
-      } filed{self, id, !r.sent};
+      } filed{self};
       State st = self->state.load();
       if (st != State::CONNECTED && st != State::RECONNECTING) {
-        self->early_answers.erase(id);
         self->outbound_bytes -= r.frame->size();
         if (r.done) r.done(not_logged_in, nullptr);
         return;
