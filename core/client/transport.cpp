@@ -11,12 +11,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -64,14 +63,8 @@ namespace {
 
 using namespace ws;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kTlsReadChunk = 17 * 1024;
 constexpr std::size_t kKeepCapacity = 16 * 1024;
-
-char* thread_read_buffer() {
-  thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
-  return buf.get();
-}
 
 // The client side of rtm.v1's WebSocket, framed here rather than by Beast (which parses only the
 // upgrade response). Everything runs on the client's network thread, except that over plain TCP
@@ -259,10 +252,12 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
       // Reactor style: read until the socket would block, then wait for it.
       char* buf = thread_read_buffer();
       for (int i = 0; i < 16; ++i) {
-        ssize_t r = ::recv(s_.native_handle(), buf, kReadChunk, MSG_DONTWAIT);
-        if (r > 0) {
+        std::size_t n = 0;
+        int err = 0;
+        Io r = recv_now(s_.native_handle(), buf, kReadChunk, n, err);
+        if (r == Io::kDone) {
           rx_seen_ = true;
-          consume(buf, static_cast<std::size_t>(r));
+          consume(buf, n);
           if (done_) return;
           if (ev_.may_read && !ev_.may_read()) {
             paused_ = true;
@@ -270,10 +265,8 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
           }
           continue;
         }
-        if (r == 0) return fail(net::error::eof, "read");
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-          return fail(error_code(errno, boost::system::system_category()), "read");
+        if (r == Io::kEof) return fail(net::error::eof, "read");
+        if (r == Io::kFailed) return fail(error_code(err, boost::system::system_category()), "read");
         s_.async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](error_code ec) {
           if (self->done_) return;
           if (ec) return self->fail(ec, "read");
@@ -286,18 +279,10 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
   }
 
   void consume(char* data, std::size_t n) {
-    if (in_.empty()) {
-      std::size_t used = parse(data, n);
-      if (used < n && !done_) in_.assign(data + used, n - used);
-    } else {
-      in_.append(data, n);
-      std::size_t used = parse(in_.data(), in_.size());
-      if (done_)
-        in_.clear();
-      else
-        in_.erase(0, used);
-    }
-    if (in_.empty() && in_.capacity() > kKeepCapacity) std::string().swap(in_);
+    in_.feed(data, n, [this](char* p, std::size_t len) {
+      std::size_t used = parse(p, len);
+      return done_ ? Input::kDropAll : used;
+    });
   }
 
   std::size_t parse(char* p, std::size_t len) {
@@ -419,19 +404,21 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
       });
     } else {
       while (out_head_ < out_.size()) {
-        ssize_t r = ::send(s_.native_handle(), out_.data() + out_head_, out_.size() - out_head_, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (r > 0) {
-          out_head_ += static_cast<std::size_t>(r);
+        iovec iov{out_.data() + out_head_, out_.size() - out_head_};
+        std::size_t n = 0;
+        int err = 0;
+        Io r = send_now(s_.native_handle(), &iov, 1, n, err);
+        if (r == Io::kDone) {
+          out_head_ += n;
           continue;
         }
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (r == Io::kWouldBlock) {
           // The network thread waits for room; an application thread only hands it over.
           writing_ = true;
           net::dispatch(ioc_, [self = this->shared_from_this()] { self->wait_writable(); });
           break;
         }
-        error_code ec = r < 0 ? error_code(errno, boost::system::system_category()) : net::error::eof;
+        error_code ec(err, boost::system::system_category());
         net::post(ioc_, [self = this->shared_from_this(), ec] { self->fail(ec, "write"); });
         return;
       }
@@ -530,7 +517,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
   TransportEvents ev_;
   std::unique_ptr<Upgrade> up_;
   std::unique_ptr<char[]> tls_buf_;
-  std::string in_;    // an incomplete frame
+  Input in_;          // an incomplete frame
   Reassembler msg_;   // the fragments of a message so far
   bool paused_ = false;
   bool rx_seen_ = false;

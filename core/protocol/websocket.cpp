@@ -1,10 +1,14 @@
 #include "core/protocol/websocket.hpp"
 
 #include <openssl/evp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
+#include <memory>
 
 namespace rtm::ws {
 
@@ -115,14 +119,51 @@ void Reassembler::reset() {
   std::string().swap(msg_);
 }
 
-bool header_has_token(std::string_view header, std::string_view token) {
+Io recv_now(int fd, char* buf, std::size_t cap, std::size_t& n, int& err) {
+  for (;;) {
+    ssize_t r = ::recv(fd, buf, cap, MSG_DONTWAIT);
+    if (r > 0) {
+      n = static_cast<std::size_t>(r);
+      return Io::kDone;
+    }
+    if (r == 0) return Io::kEof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::kWouldBlock;
+    err = errno;
+    return Io::kFailed;
+  }
+}
+
+Io send_now(int fd, const iovec* iov, int count, std::size_t& n, int& err) {
+  msghdr m{};
+  m.msg_iov = const_cast<iovec*>(iov);
+  m.msg_iovlen = static_cast<std::size_t>(count);
+  for (;;) {
+    ssize_t r = ::sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (r >= 0) {
+      n = static_cast<std::size_t>(r);
+      return Io::kDone;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::kWouldBlock;
+    err = errno;
+    return Io::kFailed;
+  }
+}
+
+char* thread_read_buffer() {
+  thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  return buf.get();
+}
+
+bool header_has_token(std::string_view header, std::string_view token, bool exact) {
   while (!header.empty()) {
     auto comma = header.find(',');
     auto item = header.substr(0, comma);
     while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.size() == token.size() && std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (item.size() == token.size() && std::equal(item.begin(), item.end(), token.begin(), [exact](char a, char b) {
+          return exact ? a == b : std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
       return true;
     if (comma == std::string_view::npos) break;

@@ -1,11 +1,13 @@
 // RFC 6455 framing shared by rtmd's sessions and the client transport: frame headers, masking,
-// the checks every frame must pass, the reassembly of fragmented messages, and the upgrade's
-// header helpers. I/O stays with the caller.
+// the checks every frame must pass, the reassembly of fragmented messages, the upgrade's header
+// helpers, and the non-blocking socket calls both sides read and write with.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+struct iovec;
 
 namespace rtm::ws {
 
@@ -65,8 +67,43 @@ class Reassembler {
   bool handed_out_ = false;
 };
 
+// Bytes of an incomplete frame kept between reads. feed() hands `parse` the bytes to look at (the
+// read buffer itself when nothing is kept) and keeps what it did not use. `parse(char*, size_t)`
+// returns the bytes its complete frames took, or kDropAll when nothing more is to be parsed.
+class Input {
+ public:
+  static constexpr std::size_t kDropAll = static_cast<std::size_t>(-1);
+  template <class Parse>
+  void feed(char* data, std::size_t n, Parse&& parse) {
+    if (kept_.empty()) {
+      std::size_t used = parse(data, n);
+      if (used != kDropAll && used < n) kept_.assign(data + used, n - used);
+    } else {
+      kept_.append(data, n);
+      std::size_t used = parse(kept_.data(), kept_.size());
+      if (used == kDropAll) kept_.clear();
+      else kept_.erase(0, used);
+    }
+    if (kept_.empty() && kept_.capacity() > 16 * 1024) std::string().swap(kept_);
+  }
+
+ private:
+  std::string kept_;
+};
+
+// Non-blocking socket calls. `n` is set on kDone; `err` (an errno value) on kFailed.
+enum class Io { kDone, kWouldBlock, kEof, kFailed };
+Io recv_now(int fd, char* buf, std::size_t cap, std::size_t& n, int& err);
+Io send_now(int fd, const iovec* iov, int count, std::size_t& n, int& err);  // MSG_NOSIGNAL
+
+// The I/O thread's read buffer (kReadChunk bytes): connections read into it and keep only
+// incomplete frames, so an idle connection holds no read buffer.
+inline constexpr std::size_t kReadChunk = 64 * 1024;
+char* thread_read_buffer();
+
 // HTTP header helpers for the upgrade.
-bool header_has_token(std::string_view header, std::string_view token);  // comma list, any case
+// A comma-separated list holds `token` (surrounding blanks ignored; letter case too unless `exact`).
+bool header_has_token(std::string_view header, std::string_view token, bool exact = false);
 std::string accept_key(std::string_view key);                            // Sec-WebSocket-Accept
 std::string new_key(uint64_t a, uint64_t b);                             // Sec-WebSocket-Key of 16 bytes
 bool valid_key(std::string_view key);                                    // base64 of 16 bytes

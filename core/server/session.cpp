@@ -14,12 +14,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -41,19 +39,6 @@ using error_code = boost::system::error_code;
 namespace rtm::server {
 namespace {
 
-bool offers_subprotocol(std::string_view header) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item == proto::kSubprotocol) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 bool valid_close_code(unsigned code) {
   if (code >= 3000 && code <= 4999) return true;
   return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
@@ -61,17 +46,10 @@ bool valid_close_code(unsigned code) {
 
 using namespace ws;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr int kReadsPerTurn = 16;      // then other connections get the thread
-constexpr std::size_t kKeepCapacity = 16 * 1024;
 constexpr std::size_t kMaxIov = 64;    // frames per sendmsg
 constexpr std::size_t kTlsRecord = 16384;
 
-// The I/O thread's read buffer: sessions read into it and keep only incomplete frames.
-char* thread_read_buffer() {
-  thread_local std::unique_ptr<char[]> buf(new char[kReadChunk]);
-  return buf.get();
-}
 
 template <bool kTls>
 class WsConn final : public Conn {
@@ -94,7 +72,7 @@ class WsConn final : public Conn {
     uint8_t hlen = 0;
     std::size_t size() const { return hlen + data->size(); }
   };
-  enum class Io { done, want_read, want_write, failed };
+  enum class Step { done, want_read, want_write, failed };
   enum class Deadline { none, handshake, keepalive, closing };
 
   std::shared_ptr<WsConn> self() { return std::static_pointer_cast<WsConn>(shared_from_this()); }
@@ -154,7 +132,7 @@ class WsConn final : public Conn {
     bool upgrade = req.method() == http::verb::get && req.version() >= 11 &&
                    header_has_token(req[http::field::connection], "upgrade") &&
                    header_has_token(req[http::field::upgrade], "websocket");
-    if (!upgrade || !offers_subprotocol(req[http::field::sec_websocket_protocol]) ||
+    if (!upgrade || !header_has_token(req[http::field::sec_websocket_protocol], proto::kSubprotocol, /*exact=*/true) ||
         !ws::valid_key(req[http::field::sec_websocket_key]))
       return refuse(http::status::bad_request, false);
     if (req[http::field::sec_websocket_version] != "13") return refuse(http::status::upgrade_required, true);
@@ -187,30 +165,24 @@ class WsConn final : public Conn {
 
   // ---- reading --------------------------------------------------------------------------------
 
-  Io read_now(char* buf, std::size_t cap, std::size_t& n, error_code& ec) {
+  Step read_now(char* buf, std::size_t cap, std::size_t& n, error_code& ec) {
     if constexpr (kTls) {
       switch (s_.read_step(buf, cap, n, ec)) {
-        case TlsStream::Want::read: return Io::want_read;
-        case TlsStream::Want::write: return Io::want_write;
-        case TlsStream::Want::none: return ec ? Io::failed : Io::done;
+        case TlsStream::Want::read: return Step::want_read;
+        case TlsStream::Want::write: return Step::want_write;
+        case TlsStream::Want::none: return ec ? Step::failed : Step::done;
       }
-      return Io::failed;
+      return Step::failed;
     } else {
-      for (;;) {
-        ssize_t r = ::recv(s_.native_handle(), buf, cap, MSG_DONTWAIT);
-        if (r > 0) {
-          n = static_cast<std::size_t>(r);
-          return Io::done;
-        }
-        if (r == 0) {
-          ec = net::error::eof;
-          return Io::failed;
-        }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::want_read;
-        ec = error_code(errno, boost::system::system_category());
-        return Io::failed;
+      int err = 0;
+      switch (recv_now(s_.native_handle(), buf, cap, n, err)) {
+        case Io::kDone: return Step::done;
+        case Io::kWouldBlock: return Step::want_read;
+        case Io::kEof: ec = net::error::eof; return Step::failed;
+        case Io::kFailed: break;
       }
+      ec = error_code(err, boost::system::system_category());
+      return Step::failed;
     }
   }
 
@@ -223,7 +195,7 @@ class WsConn final : public Conn {
       std::size_t n = 0;
       error_code ec;
       switch (read_now(buf, kReadChunk, n, ec)) {
-        case Io::done:
+        case Step::done:
           rx_seen_ = true;
           if (draining_) continue;
           corked_ = true;
@@ -231,9 +203,9 @@ class WsConn final : public Conn {
           corked_ = false;
           flush();
           continue;
-        case Io::want_read: return wait(tcp::socket::wait_read, &WsConn::on_readable);
-        case Io::want_write: return wait(tcp::socket::wait_write, &WsConn::on_readable);
-        case Io::failed: return finish(ec);
+        case Step::want_read: return wait(tcp::socket::wait_read, &WsConn::on_readable);
+        case Step::want_write: return wait(tcp::socket::wait_write, &WsConn::on_readable);
+        case Step::failed: return finish(ec);
       }
     }
     net::post(strand_, [self = self()] {
@@ -251,18 +223,10 @@ class WsConn final : public Conn {
 
   // Parses the frames in [data, data + n); an incomplete frame at the end is kept for later.
   void consume(char* data, std::size_t n) {
-    if (in_.empty()) {
-      std::size_t used = parse(data, n);
-      if (used < n && !finished_ && !failed_) in_.assign(data + used, n - used);
-    } else {
-      in_.append(data, n);
-      std::size_t used = parse(in_.data(), in_.size());
-      if (finished_ || failed_)
-        in_.clear();
-      else
-        in_.erase(0, used);
-    }
-    if (in_.empty() && in_.capacity() > kKeepCapacity) std::string().swap(in_);
+    in_.feed(data, n, [this](char* p, std::size_t len) {
+      std::size_t used = parse(p, len);
+      return finished_ || failed_ ? Input::kDropAll : used;
+    });
   }
 
   // Returns how many bytes the complete frames at the front of [p, p + len) took.
@@ -381,7 +345,7 @@ class WsConn final : public Conn {
     if (!corked_) flush();
   }
 
-  Io write_now(std::size_t& n, error_code& ec) {
+  Step write_now(std::size_t& n, error_code& ec) {
     if constexpr (kTls) {
       // One TLS record for several small frames; a retry after WANT_WRITE repeats the same bytes.
       char scratch[kTlsRecord];
@@ -411,11 +375,11 @@ class WsConn final : public Conn {
         }
       }
       switch (s_.write_step(data, len, n, ec)) {
-        case TlsStream::Want::none: retry_len_ = 0; return ec ? Io::failed : Io::done;
-        case TlsStream::Want::read: retry_len_ = len; return Io::want_read;
-        case TlsStream::Want::write: retry_len_ = len; return Io::want_write;
+        case TlsStream::Want::none: retry_len_ = 0; return ec ? Step::failed : Step::done;
+        case TlsStream::Want::read: retry_len_ = len; return Step::want_read;
+        case TlsStream::Want::write: retry_len_ = len; return Step::want_write;
       }
-      return Io::failed;
+      return Step::failed;
     } else {
       iovec iov[2 * kMaxIov];
       int cnt = 0;
@@ -435,20 +399,15 @@ class WsConn final : public Conn {
         put(o.hdr, o.hlen);
         put(o.data->data(), o.data->size());
       }
-      msghdr m{};
-      m.msg_iov = iov;
-      m.msg_iovlen = static_cast<std::size_t>(cnt);
-      for (;;) {
-        ssize_t r = ::sendmsg(s_.native_handle(), &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (r >= 0) {
-          n = static_cast<std::size_t>(r);
-          return Io::done;
-        }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::want_write;
-        ec = error_code(errno, boost::system::system_category());
-        return Io::failed;
+      int err = 0;
+      switch (send_now(s_.native_handle(), iov, cnt, n, err)) {
+        case Io::kDone: return Step::done;
+        case Io::kWouldBlock: return Step::want_write;
+        case Io::kEof:
+        case Io::kFailed: break;
       }
+      ec = error_code(err, boost::system::system_category());
+      return Step::failed;
     }
   }
 
@@ -458,10 +417,10 @@ class WsConn final : public Conn {
       std::size_t n = 0;
       error_code ec;
       switch (write_now(n, ec)) {
-        case Io::done: written(n); continue;
-        case Io::want_write: return write_wait(tcp::socket::wait_write);
-        case Io::want_read: return write_wait(tcp::socket::wait_read);
-        case Io::failed:
+        case Step::done: written(n); continue;
+        case Step::want_write: return write_wait(tcp::socket::wait_write);
+        case Step::want_read: return write_wait(tcp::socket::wait_read);
+        case Step::failed:
           // Not finished here: the protocol layer may be in the middle of the call that wrote
           // (a delivery being filed, a kick), and must not see the connection end under it.
           write_broken_ = true;
@@ -574,7 +533,7 @@ class WsConn final : public Conn {
   ConnTracker& tracker_;
   net::steady_timer deadline_;
   std::unique_ptr<Upgrade> up_;     // only until the upgrade
-  std::string in_;                  // an incomplete frame
+  Input in_;                        // an incomplete frame
   Reassembler msg_;                 // the fragments of a message so far
   Fifo<Out> queue_;
   std::size_t queued_bytes_ = 0;
