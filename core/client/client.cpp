@@ -198,8 +198,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   }
 
   void open_transport() {
-    set_direct(false);
-    file_written();
+    stop_direct();
     ++generation;
     session_open = false;
     received = 0;
@@ -348,8 +347,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   void on_closed(int code, std::string detail) {
     RTM_LOG(debug, "client", "connection closed (" << code << "): " << detail);
-    set_direct(false);
-    file_written();
+    stop_direct();
     transport.reset();
     session_open = false;
     State s = state.load();
@@ -437,8 +435,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void do_logout() {
     State s = state.load();
     if (s == State::DISCONNECTED) return;
-    set_direct(false);
-    file_written();
+    stop_direct();
     if (transport && session_open) {
       proto::Frame f;
       f.op = proto::Op::logout;
@@ -468,6 +465,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     std::lock_guard l(direct_mu);
     direct = on && !url.tls ? transport : nullptr;  // over TLS the network thread owns every write
     direct_gen = generation;
+  }
+
+  // No more direct writes; those already made are filed.
+  void stop_direct() {
+    set_direct(false);
+    file_written();
   }
 
   // Work from an application thread that may write frames: counted like a queued request, so that
@@ -845,17 +848,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
         }
         return 0;
       }
-      ++queued_requests;
     }
-    net::post(ioc, [self = this, id = f.id, r = std::move(r), not_logged_in]() mutable {
-      // Once this request is written (or failed), later ones may be written directly again.
-      struct Filed {
-        Impl* self;
-        ~Filed() {
-          std::lock_guard l(self->direct_mu);
-          --self->queued_requests;
-        }
-      } filed{self};
+    post_ordered([self = this, id = f.id, r = std::move(r), not_logged_in]() mutable {
       State st = self->state.load();
       if (st != State::CONNECTED && st != State::RECONNECTING) {
         self->outbound_bytes -= r.frame->size();

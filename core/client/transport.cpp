@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -68,7 +67,7 @@ constexpr std::size_t kKeepCapacity = 16 * 1024;
 
 // The client side of rtm.v1's WebSocket, framed here rather than by Beast (which parses only the
 // upgrade response). Everything runs on the client's network thread, except that over plain TCP
-// send() may also be called from any thread once the connection is open: the outbound bytes and
+// send_from_any_thread() may be called from any thread once the connection is open: the outbound bytes and
 // the socket's writes are guarded by `mu_`, so an application thread can write its request at once
 // instead of waking the network thread for it.
 template <bool kTls>
@@ -95,32 +94,23 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
                             });
   }
 
-  void send(std::shared_ptr<const std::string> data, bool binary) override {
-    std::lock_guard l(mu_);
-    if (done_ || !open_ || closing_) return;
-    append_frame(binary ? kBinary : kText, *data);
-    flush_locked();
-  }
+  void send(std::shared_ptr<const std::string> data, bool binary) override { send_message(*data, binary); }
 
   bool send_from_any_thread(const std::shared_ptr<const std::string>& data, bool binary) override {
-    if constexpr (kTls) {
+    if constexpr (kTls)
       return false;  // the SSL object belongs to the network thread
-    } else {
-      std::lock_guard l(mu_);
-      if (done_ || !open_ || closing_) return false;
-      append_frame(binary ? kBinary : kText, *data);
-      flush_locked();
-      return true;
-    }
+    else
+      return send_message(*data, binary);
   }
 
   void close() override {
     std::lock_guard l(mu_);
     if (done_ || closing_) return;
-    closing_ = true;
-    if (!open_) return abort_locked();
-    append_frame(kClose, close_payload(close::NORMAL));
-    flush_locked();
+    if (!open_) {
+      closing_ = true;
+      return abort_locked();
+    }
+    send_close_locked(close_payload(close::NORMAL));
     arm(Phase::closing, std::chrono::seconds(3));
   }
 
@@ -335,28 +325,18 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
     std::string reason(payload.size() > 2 ? payload.substr(2) : std::string_view());
     {
       std::lock_guard l(mu_);
-      if (!closing_) {
-        // Answer the server's close with its code; then the connection is over for us.
-        closing_ = true;
-        std::string p;
-        if (payload.size() >= 2) p.assign(payload.substr(0, 2));
-        append_frame(kClose, p);
-        flush_locked();
-      }
+      // Answer the server's close with its code; then the connection is over for us.
+      send_close_locked(payload.substr(0, std::min<std::size_t>(payload.size(), 2)));
     }
     finish(code == 1005 ? 1000 : code, "closed by the server" + (reason.empty() ? std::string() : ": " + reason));
   }
 
-  void protocol_error(const char* what) { fail_with_close(1002, std::string("protocol error: ") + what); }
+  void protocol_error(const char* what) { fail_with_close(close::PROTOCOL_ERROR, std::string("protocol error: ") + what); }
 
   void fail_with_close(uint16_t code, const std::string& detail) {
     {
       std::lock_guard l(mu_);
-      if (!closing_) {
-        closing_ = true;
-        append_frame(kClose, close_payload(code));
-        flush_locked();
-      }
+      send_close_locked(close_payload(code));
     }
     finish(0, detail);
   }
@@ -369,6 +349,22 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
     rng_ ^= rng_ << 25;
     rng_ ^= rng_ >> 27;
     return rng_ * 0x2545F4914F6CDD1Dull;
+  }
+
+  bool send_message(std::string_view data, bool binary) {
+    std::lock_guard l(mu_);
+    if (done_ || !open_ || closing_) return false;
+    append_frame(binary ? kBinary : kText, data);
+    flush_locked();
+    return true;
+  }
+
+  // The one close frame this side sends; nothing is written after it.
+  void send_close_locked(std::string_view payload) {
+    if (closing_) return;
+    closing_ = true;
+    append_frame(kClose, payload);
+    flush_locked();
   }
 
   // Appends one masked frame to the outbound bytes.

@@ -17,10 +17,8 @@
 #include <sys/uio.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
-#include <optional>
 
 #include "core/common/log.hpp"
 #include "core/protocol/ids.hpp"
@@ -48,7 +46,7 @@ using namespace ws;
 
 constexpr int kReadsPerTurn = 16;      // then other connections get the thread
 constexpr std::size_t kMaxIov = 64;    // frames per sendmsg
-constexpr std::size_t kTlsRecord = 16384;
+constexpr std::size_t kTlsRecord = 16384;  // the largest TLS record payload
 
 
 template <bool kTls>
@@ -122,7 +120,6 @@ class WsConn final : public Conn {
     r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     r += body;
     closing_ = true;
-    finish_after_flush_ = true;
     enqueue_raw(std::make_shared<const std::string>(std::move(r)));
     flush();
   }
@@ -429,7 +426,7 @@ class WsConn final : public Conn {
           return;
       }
     }
-    if (finish_after_flush_) return finish({});
+    if (!open_ && closing_) return finish({});  // the refusal of an upgrade is out
     if (close_sent_ && (got_close_ || failed_)) teardown();
   }
 
@@ -547,7 +544,6 @@ class WsConn final : public Conn {
   bool got_close_ = false;
   bool failed_ = false;
   bool draining_ = false;
-  bool finish_after_flush_ = false;
   bool corked_ = false;
   bool write_waiting_ = false;
   bool write_broken_ = false;  // a write failed; finish() is on its way

@@ -89,11 +89,6 @@ TlsStream::~TlsStream() {
   if (ssl_) SSL_free(ssl_);
 }
 
-void TlsStream::close() {
-  error_code ignored;
-  socket_.close(ignored);
-}
-
 TlsStream::Want TlsStream::outcome(int ret, int sys_errno, error_code& ec) {
   switch (SSL_get_error(ssl_, ret)) {
     case SSL_ERROR_WANT_READ:

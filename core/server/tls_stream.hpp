@@ -6,8 +6,8 @@
 //
 // Two ways to use it, both on the socket's executor (the connection's strand), so the SSL object
 // is never used by two threads at once:
-// - as a Beast AsyncStream (async_handshake, async_read_some, async_write_some), which the HTTP
-//   upgrade uses: a step that OpenSSL cannot finish (SSL_ERROR_WANT_READ / WANT_WRITE) waits for
+// - asynchronously (async_handshake, and async_read_some for Beast's HTTP parser, which reads the
+//   upgrade request): a step that OpenSSL cannot finish (SSL_ERROR_WANT_READ / WANT_WRITE) waits for
 //   the socket with async_wait and is tried again;
 // - one non-blocking step at a time (read_step, write_step), which the WebSocket session uses with
 //   its own socket waits.
@@ -19,7 +19,6 @@
 #include <boost/beast/core/async_base.hpp>
 
 #include <cstddef>
-#include <iterator>
 #include <type_traits>
 #include <utility>
 
@@ -43,9 +42,6 @@ class TlsStream {
   executor_type get_executor() noexcept { return socket_.get_executor(); }
   socket_type& socket() noexcept { return socket_; }
 
-  // Closes the socket; pending operations complete with operation_aborted.
-  void close();
-
   // The server handshake. Handler: void(error_code).
   template <class Handler>
   auto async_handshake(Handler&& handler) {
@@ -66,16 +62,6 @@ class TlsStream {
         handler, buffers);
   }
 
-  template <class ConstBuffers, class Handler>
-  auto async_write_some(const ConstBuffers& buffers, Handler&& handler) {
-    return boost::asio::async_initiate<Handler, void(error_code, std::size_t)>(
-        [this](auto&& h, const ConstBuffers& b) {
-          start<true>(std::forward<decltype(h)>(h),
-                      [this, b](error_code& ec, std::size_t& n) { return write_buffers(b, n, ec); });
-        },
-        handler, buffers);
-  }
-
   enum class Want { none, read, write };
   // One attempt each, never blocking. Want::none means done, with `ec` set on failure (eof after
   // the peer's close_notify); otherwise wait for the socket as told and repeat the same call.
@@ -83,16 +69,8 @@ class TlsStream {
   Want read_step(void* data, std::size_t size, std::size_t& n, error_code& ec);
   Want write_step(const void* data, std::size_t size, std::size_t& n, error_code& ec);
 
-  // Sends close_notify, best effort: it does not wait for the peer's. Always succeeds.
-  template <class Handler>
-  auto async_shutdown(Handler&& handler) {
-    return boost::asio::async_initiate<Handler, void(error_code)>(
-        [this](auto&& h) {
-          start<false>(std::forward<decltype(h)>(h), [this](error_code&, std::size_t&) { return shutdown_step(); });
-        },
-        handler);
-  }
-  void shutdown();  // the same, without waiting
+  // Sends close_notify, best effort: it does not wait for the peer's.
+  void shutdown();
 
  private:
   template <class Handler, class Step, bool Bytes>
@@ -114,24 +92,6 @@ class TlsStream {
       if (m.size() != 0) return read_step(m.data(), m.size(), n, ec);
     }
     return Want::none;
-  }
-
-  // The largest TLS record payload.
-  static constexpr std::size_t kRecord = 16384;
-
-  template <class ConstBuffers>
-  Want write_buffers(const ConstBuffers& b, std::size_t& n, error_code& ec) {
-    auto it = boost::asio::buffer_sequence_begin(b);
-    auto end = boost::asio::buffer_sequence_end(b);
-    while (it != end && boost::asio::const_buffer(*it).size() == 0) ++it;
-    if (it == end) return Want::none;
-    boost::asio::const_buffer first = *it;
-    if (first.size() >= kRecord || std::next(it) == end) return write_step(first.data(), first.size(), n, ec);
-    // A WebSocket header and its payload: one record rather than one each. A retry after
-    // WANT_WRITE copies the same bytes again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER).
-    char scratch[kRecord];
-    std::size_t len = boost::asio::buffer_copy(boost::asio::buffer(scratch), b);
-    return write_step(scratch, len, n, ec);
   }
 
   socket_type socket_;
