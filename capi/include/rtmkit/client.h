@@ -134,7 +134,7 @@ RTM_API rtm_result_t RTM_CALL rtm_client_wakeup(rtm_client_t *client);
 
 /* A file descriptor (an eventfd, owned by the client) that becomes readable when callbacks turn
  * pending, for external event loops (epoll, libuv, asyncio add_reader): when it is readable, call
- * rtm_client_poll(client, 0). Do not read or close it. In thread mode it never turns readable. -1
+ * rtm_client_poll(client, 0). Do not read or close it. In thread mode the dispatcher drains it. -1
  * for a NULL client. */
 RTM_API int RTM_CALL rtm_client_event_fd(const rtm_client_t *client);
 
