@@ -13,9 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <array>
-#include <cstring>
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -35,10 +33,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kEndCallPrefix = "AgoraRTMLegacyEndcallCompatibleMessagePrefix_";
+constexpr std::string_view kEndCallPrefix = "AgoraRTMLegacyEndcallCompatibleMessagePrefix_";
 // Call control that RTM has no counterpart for (DTMF) travels as a peer message with this prefix.
-constexpr const char* kInviteMsgPrefix = "RtmkitSignalingInviteMsg_";
-constexpr const char* kInvokePrefix = "io.agora.signal.";
+constexpr std::string_view kInviteMsgPrefix = "RtmkitSignalingInviteMsg_";
+constexpr std::string_view kInvokePrefix = "io.agora.signal.";
 constexpr std::size_t kMaxExtraBytes = 8 * 1024;
 constexpr std::size_t kMaxDtmf = 256;
 constexpr uint32_t kUserListSize = 200;
@@ -46,7 +44,6 @@ constexpr int kDefaultRetryTimeS = 30;
 constexpr int kDefaultRetryCount = 3;
 constexpr int kRetryDelayMs = 1000;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(0, p.size()) == p; }
 
 std::string json_of(const rapidjson::Value& v) {
   rapidjson::StringBuffer b;
@@ -169,7 +166,6 @@ struct Sig final : rtm::EventHandler {
     std::string call_id, account, name, channel, op;
   };
   struct Call {
-    bool caller = false;
     bool accepted = false;
     bool ending = false;  // channelInviteEnd canceled or refused it; the answer ends it
     rtm::LocalInvitationPtr local;
@@ -481,9 +477,9 @@ struct Sig final : rtm::EventHandler {
   void on_message_received_from_peer(const std::string& peer, const rtm::Message& m) noexcept override {
     if (m.type != rtm::MessageType::TEXT) return;  // Signaling carried text only
     std::string_view text = m.text;
-    if (starts_with(text, kEndCallPrefix)) {
+    if (text.starts_with(kEndCallPrefix)) {
       // <prefix><channel>_<info>; info has no '_', the channel may.
-      std::string_view rest = text.substr(std::strlen(kEndCallPrefix));
+      std::string_view rest = text.substr(kEndCallPrefix.size());
       auto cut = rest.rfind('_');
       std::string channel(cut == std::string_view::npos ? rest : rest.substr(0, cut));
       std::string info(cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 1));
@@ -495,9 +491,9 @@ struct Sig final : rtm::EventHandler {
       fire_end_by_peer(k, info);
       return;
     }
-    if (starts_with(text, kInviteMsgPrefix)) {
+    if (text.starts_with(kInviteMsgPrefix)) {
       rapidjson::Document d;
-      std::string_view body = text.substr(std::strlen(kInviteMsgPrefix));
+      std::string_view body = text.substr(kInviteMsgPrefix.size());
       d.Parse(body.data(), body.size());
       if (d.HasParseError() || !d.IsObject()) return;
       auto str = [&](const char* k) {
@@ -897,7 +893,7 @@ std::string str_field(const rapidjson::Value& o, const char* key, bool& ok) {
 }
 
 bool valid_dtmf(std::string_view d) {
-  if (d.empty() || d.size() > 256) return false;
+  if (d.empty() || d.size() > kMaxDtmf) return false;
   for (char c : d)
     if (!((c >= '0' && c <= '9') || c == '*' || c == '#')) return false;
   return true;
@@ -1359,7 +1355,6 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_channel_invite_user2(rtm_sig_t* handle, co
       return rtmc::ok();
     }
     Sig::Call c;
-    c.caller = true;
     c.local = inv;
     s->calls[k] = c;
     int rc = s->core->send_local_invitation(inv);
@@ -1421,7 +1416,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_channel_invite_end(rtm_sig_t* handle, cons
       auto it = s->calls.find(k);
       if (it != s->calls.end() && !it->second.accepted) {
         // Not established: cancel our invitation, or refuse theirs; the answer ends the call.
-        int rc = it->second.caller ? s->core->cancel_local_invitation(it->second.local)
+        int rc = it->second.local ? s->core->cancel_local_invitation(it->second.local)
                                    : s->core->refuse_remote_invitation(it->second.remote);
         if (rc == 0) {
           it->second.ending = true;
@@ -1507,8 +1502,8 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_invoke(rtm_sig_t* handle, const char* name
       return rtmc::ok();
     };
     std::string_view n = name;
-    if (!starts_with(n, kInvokePrefix)) return answer(RTM_SIG_GENERAL_E_UNKNOWN);
-    std::string cmd(n.substr(std::strlen(kInvokePrefix)));
+    if (!n.starts_with(kInvokePrefix)) return answer(RTM_SIG_GENERAL_E_UNKNOWN);
+    std::string cmd(n.substr(kInvokePrefix.size()));
     rapidjson::Document d;
     std::string_view body = rtmc::sv(req_json);
     if (body.empty()) body = "{}";
@@ -1567,18 +1562,10 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_invoke(rtm_sig_t* handle, const char* name
       p.channel = str_field(d, "channel", ok);
       if (ok) rc = s->core->clear_channel_attributes(p.channel, notify, &rid);
     } else {
-      s->post([s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_UNKNOWN, "{}"); });
-      return rtmc::ok();
+      return answer(RTM_SIG_GENERAL_E_UNKNOWN);
     }
-    if (!ok) {
-      s->post([s, cid] { s->fire_invoke(cid, RTM_SIG_GENERAL_E_WRONG_PARAM, "{}"); });
-      return rtmc::ok();
-    }
-    if (rc == 0) {
-      s->pending.emplace(rid, std::move(p));
-    } else {
-      s->post([s, p, rc] { s->answer_refused(p, rc); });
-    }
+    if (!ok) return answer(RTM_SIG_GENERAL_E_WRONG_PARAM);
+    s->track(rc, rid, std::move(p));
     return rtmc::ok();
   });
 }

@@ -160,7 +160,7 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_channel_query_user_is_in(rtm_sig_t *sig, c
 
 /* channelInviteUser2(channelID, account, extra): `extra` is "" or a JSON object (<= 8 KB).
  * "_require_peer_online": 1 fails at once (INVITE_E_PEEROFFLINE) when the callee is offline;
- * "_timeout": 1..30 ends an unanswered call after that many seconds (INVITE_E_TIMEOUT). Keys not
+ * "_timeout": 0..30 ends an unanswered call after that many seconds (INVITE_E_TIMEOUT; 0: none). Keys not
  * starting with '_' reach the callee as its invite_received `extra` (an RTM callee reads them as the
  * invitation's content; `channel` is its channelId). A call is named by (channel, account). */
 RTM_API rtm_result_t RTM_CALL rtm_sig_channel_invite_user2(rtm_sig_t *sig, const char *channel, const char *account,
