@@ -998,7 +998,8 @@ class Server {
 
 // ---- module functions ------------------------------------------------------------------------------
 
-// Closes every live client, then every server: the atexit hook (and tests) call it.
+// Closes every live Signal instance, then every client, then every server: the atexit hook (and
+// tests) call it.
 void close_all() {
   std::vector<py::object> objs;
   std::vector<rtmpy::ExitClosable*> others;
@@ -1144,7 +1145,7 @@ PYBIND11_MODULE(_rtmkit, m) {
   m.def("token_build_006", &token_006, py::arg("app_id"), py::arg("app_certificate"), py::arg("user_id"),
         py::arg("ts") = py::none(), py::arg("salt") = py::none(), py::arg("privilege_expired_ts") = 0,
         "A 006 (AccessToken) RTM token.");
-  m.def("close_all", &close_all, "Closes every live client, then every server (the atexit hook).");
+  m.def("close_all", &close_all, "Closes every live Signal instance, then every client, then every server (the atexit hook).");
   m.def("live_clients", &live_clients, "How many clients are open.");
 
   py::class_<LocalInvitation>(m, "LocalInvitation")

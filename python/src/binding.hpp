@@ -1,5 +1,5 @@
 // Shared by the source files of the _rtmkit extension module: the helpers every binding of a C ABI
-// header needs. A source file that binds another header (e.g. a future signaling.cpp) includes this,
+// header needs. A source file that binds another header (as signaling.cpp does) includes this,
 // defines `void bind_x(py::module_&)` and registers it with `static rtmpy::RegisterBinder r("x",
 // bind_x);`: python/CMakeLists.txt compiles every src/*.cpp, and PYBIND11_MODULE runs the binders.
 #pragma once
@@ -37,7 +37,7 @@ CResult call_nogil(F&& f) {
   {
     py::gil_scoped_release release;
     r.rc = static_cast<rtm_result_t>(f());
-    if (r.rc < 0 || (r.rc > 0)) r.message = rtm_last_error();
+    if (r.rc != RTM_OK) r.message = rtm_last_error();
   }
   return r;
 }

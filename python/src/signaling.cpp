@@ -326,16 +326,14 @@ void bind_signaling(py::module_& m) {
   m.def(
       "token_build_signaling",
       [](const std::string& app, const std::string& cert, const std::string& account, uint32_t expired_ts) {
-        std::string out;
-        CResult r;
         std::vector<char> buf(256);
         size_t n = buf.size();
-        r.rc = rtm_token_build_signaling(buf.data(), &n, app.c_str(), cert.c_str(), account.c_str(), expired_ts);
-        if (r.rc == RTM_ERR_BUFFER_TOO_SMALL) {
+        rtm_result_t rc = rtm_token_build_signaling(buf.data(), &n, app.c_str(), cert.c_str(), account.c_str(), expired_ts);
+        if (rc == RTM_ERR_BUFFER_TOO_SMALL) {
           buf.resize(n);
-          r.rc = rtm_token_build_signaling(buf.data(), &n, app.c_str(), cert.c_str(), account.c_str(), expired_ts);
+          rc = rtm_token_build_signaling(buf.data(), &n, app.c_str(), cert.c_str(), account.c_str(), expired_ts);
         }
-        if (r.rc != RTM_OK) raise_rtm(0, r.rc, rtm_last_error());
+        if (rc != RTM_OK) raise_rtm(0, rc, rtm_last_error());
         return std::string(buf.data(), n ? n - 1 : 0);
       },
       py::arg("app_id"), py::arg("app_certificate"), py::arg("account"), py::arg("expired_ts"),

@@ -67,13 +67,11 @@ class Recorder:
     ) -> tuple:
         """The args of the first `name` event satisfying pred(*args); fails after timeout."""
         deadline = time.monotonic() + timeout
-        seen = 0
         while True:
             with self.cv:
-                for n, a in self.events[seen:]:
+                for n, a in self.events:
                     if n == name and (pred is None or pred(*a)):
                         return a
-                seen = 0
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"no {name} event within {timeout}s; got {[n for n, _ in self.events]}")

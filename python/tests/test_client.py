@@ -114,7 +114,6 @@ def test_peer_messages(make_client):
     # a burst: every result and every message arrives, in order
     ids = [a.send_message_to_peer("bob", f"n{i}") for i in range(200)]
     wait_count(ra, "send_message_result", 206)
-    got = [m.text for p, m in rb.of("message_received_from_peer") if m.message_id in set(ids)]
     wait_count(rb, "message_received_from_peer", 204)
     got = [m.text for p, m in rb.of("message_received_from_peer") if m.message_id in set(ids)]
     assert got == [f"n{i}" for i in range(200)]
@@ -249,8 +248,7 @@ def test_channels(make_client):
         chb2.join()
         rcb2.wait("join_success")
         wait_count(rca, "member_joined", 2)
-    assert rca.wait("member_left", lambda m: m == "bob")  # leaving the with block left the channel
-    wait_count(rca, "member_left", 2)
+    wait_count(rca, "member_left", 2)  # leaving the with block left the channel
 
 
 def test_channel_close_from_its_own_callback(make_client):
@@ -636,15 +634,18 @@ def test_close(make_client, server):
 
     # close from another thread while a callback is in flight: it waits for it
     entered, release = threading.Event(), threading.Event()
-    finished = []
+    finished, refused = [], []
 
     @b.on("message_received_from_peer")
     def slow(peer, m):
         entered.set()
         release.wait(TIMEOUT)
         finished.append(m.text)
-        with pytest.raises(rtmkit.InvalidStateError):
+        # asserted below: a failure raised here would only reach sys.unraisablehook
+        try:
             b.close()
+        except rtmkit.InvalidStateError:
+            refused.append(True)
 
     a.send_message_to_peer("bob", "slow")
     assert entered.wait(TIMEOUT)
@@ -652,6 +653,7 @@ def test_close(make_client, server):
     with b:
         pass  # __exit__ closes
     assert finished == ["slow"]
+    assert refused == [True]  # a callback cannot close its own client
     assert b.closed and ch.closed and _rtmkit.live_clients() == before - 1
     b.close()  # idempotent
     for op in (lambda: b.login("x"), lambda: b.send_message_to_peer("a", "b"), lambda: b.state, ch.join):

@@ -53,8 +53,8 @@ def set_log_level(level: str) -> None:
     _rtmkit.set_log_level(level)
 
 
-# Live clients (and embedded servers) are closed before the interpreter finalizes, with the GIL
-# released, so that no library thread needs the GIL while Python shuts down.
+# Live Signal instances, clients and embedded servers are closed before the interpreter finalizes,
+# with the GIL released, so that no library thread needs the GIL while Python shuts down.
 _atexit.register(_rtmkit.close_all)
 
 __all__ = [

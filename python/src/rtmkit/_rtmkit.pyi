@@ -219,7 +219,7 @@ def abi_version() -> int:
     """
 def close_all() -> None:
     """
-    Closes every live client, then every server (the atexit hook).
+    Closes every live Signal instance, then every client, then every server (the atexit hook).
     """
 def connection_change_reason_name(reason: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...

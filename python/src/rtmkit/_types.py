@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional, Union
 
-from ._enums import LocalInvitationState, MessageType, to_enum
+from ._enums import LocalInvitationState, MessageType
 
 __all__ = [
     "ChannelAttribute",
@@ -118,7 +118,3 @@ class InvitationResult:
 
     state: LocalInvitationState
     response: str = ""
-
-    @classmethod
-    def _of(cls, state: int, response: str) -> "InvitationResult":
-        return cls(to_enum(LocalInvitationState, state), response)  # type: ignore[arg-type]

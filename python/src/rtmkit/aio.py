@@ -31,7 +31,6 @@ from ._enums import (
     Op,
     PeerMessageErrorCode,
     PeerSubscriptionOption,
-    to_enum,
 )
 from ._errors import ClientClosedError, local_invitation_error, remote_invitation_error, result_error
 from ._types import ChannelAttribute, ChannelMessage, Event, InvitationResult, MessageLike, PeerMessage
@@ -718,5 +717,3 @@ _SETTLERS: dict[str, Callable[..., None]] = {
     "remote_invitation_refused": lambda c, inv: c._s_inv("refuse", inv),
     "remote_invitation_failure": Client._s_remote_failure,
 }
-
-_ = (to_enum, ChannelMessageErrorCode)  # re-exported names used in annotations

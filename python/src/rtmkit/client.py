@@ -608,60 +608,43 @@ class _ClientCore(_Emitter):
         self._post(self._emit, "send_message_result", message_id, to_enum(PeerMessageErrorCode, code))
 
     def _c_message_received_from_peer(self, peer_id: str, f: tuple) -> None:
-        self._post(self._emit, "message_received_from_peer", peer_id, Message(f[1], f[2], f[3], f[4], f[5]))
+        self._post(self._emit, "message_received_from_peer", peer_id, Message._from_fields(f))
 
-    def _ch(self, key: int) -> Optional[Channel]:
-        return self._channels.get(key)
+    def _ch_emit(self, key: int, name: str, *args: Any) -> None:
+        # An event of the channel object `key`, unless it is gone already.
+        ch = self._channels.get(key)
+        if ch is not None:
+            self._post(ch._emit, name, *args)
 
     def _c_channel_join_success(self, key: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "join_success")
+        self._ch_emit(key, "join_success")
 
     def _c_channel_join_failure(self, key: int, code: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "join_failure", to_enum(JoinChannelErrorCode, code))
+        self._ch_emit(key, "join_failure", to_enum(JoinChannelErrorCode, code))
 
     def _c_channel_leave(self, key: int, code: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "leave", to_enum(LeaveChannelErrorCode, code))
+        self._ch_emit(key, "leave", to_enum(LeaveChannelErrorCode, code))
 
     def _c_channel_message_received(self, key: int, member_id: str, f: tuple) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "message_received", member_id, Message(f[1], f[2], f[3], f[4], f[5]))
+        self._ch_emit(key, "message_received", member_id, Message._from_fields(f))
 
     def _c_channel_send_message_result(self, key: int, message_id: int, code: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "send_message_result", message_id, to_enum(ChannelMessageErrorCode, code))
+        self._ch_emit(key, "send_message_result", message_id, to_enum(ChannelMessageErrorCode, code))
 
     def _c_channel_member_joined(self, key: int, member_id: str) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "member_joined", member_id)
+        self._ch_emit(key, "member_joined", member_id)
 
     def _c_channel_member_left(self, key: int, member_id: str) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "member_left", member_id)
+        self._ch_emit(key, "member_left", member_id)
 
     def _c_channel_get_members_result(self, key: int, members: list, code: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "get_members_result", members, to_enum(GetMembersErrorCode, code))
+        self._ch_emit(key, "get_members_result", members, to_enum(GetMembersErrorCode, code))
 
     def _c_channel_member_count_updated(self, key: int, count: int) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "member_count_updated", count)
+        self._ch_emit(key, "member_count_updated", count)
 
     def _c_channel_attributes_updated(self, key: int, items: list) -> None:
-        ch = self._channels.get(key)
-        if ch is not None:
-            self._post(ch._emit, "attributes_updated", _channel_attributes(items))
+        self._ch_emit(key, "attributes_updated", _channel_attributes(items))
 
     def _c_query_peers_online_status_result(self, rid: int, pairs: list, code: int) -> None:
         self._post(
