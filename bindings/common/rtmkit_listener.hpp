@@ -436,19 +436,24 @@ inline size_t message_raw_size(const rtm_message_t *message) {
 }
 inline const char *message_text(const rtm_message_t *message) { return rtm_message_text(message, nullptr); }
 
-// send options: -1 leaves the default
-inline int32_t send_message_to_peer(int64_t *out_message_id, rtm_client_t *client, const char *peer_id,
-                                    const rtm_message_t *message, int offline, int historical) {
+#ifndef SWIG
+inline rtm_send_options_t send_options(int offline, int historical) {
   rtm_send_options_t o = RTM_SEND_OPTIONS_INIT;
   o.enable_offline_messaging = offline;
   o.enable_historical_messaging = historical;
+  return o;
+}
+#endif
+
+// send options: 0 or 1 each
+inline int32_t send_message_to_peer(int64_t *out_message_id, rtm_client_t *client, const char *peer_id,
+                                    const rtm_message_t *message, int offline, int historical) {
+  rtm_send_options_t o = send_options(offline, historical);
   return rtm_client_send_message_to_peer(out_message_id, client, peer_id, message, &o);
 }
 inline int32_t channel_send_message(int64_t *out_message_id, rtm_channel_t *channel, const rtm_message_t *message,
                                     int offline, int historical) {
-  rtm_send_options_t o = RTM_SEND_OPTIONS_INIT;
-  o.enable_offline_messaging = offline;
-  o.enable_historical_messaging = historical;
+  rtm_send_options_t o = send_options(offline, historical);
   return rtm_channel_send_message(out_message_id, channel, message, &o);
 }
 

@@ -221,7 +221,7 @@ class LifecycleTest {
     }
   }
 
-  /** A client that was never logged in, and one whose conf was refused, release everything. */
+  /** Closed clients that never logged in let their listeners go. */
   @Test
   void clientsWithoutLoginAreCollectedAfterClose() {
     List<WeakReference<Object>> refs = new ArrayList<>();
