@@ -234,7 +234,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
                          [self = this->shared_from_this()](error_code ec, std::size_t n) {
                            if (self->done_) return;
                            if (ec) return self->fail(ec, "read");
-                           self->rx_seen_ = true;
+                           self->alive_.received = true;
                            self->consume(self->tls_buf_.get(), n);
                            self->read_more();
                          });
@@ -246,7 +246,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
         int err = 0;
         Io r = recv_now(s_.native_handle(), buf, kReadChunk, n, err);
         if (r == Io::kDone) {
-          rx_seen_ = true;
+          alive_.received = true;
           consume(buf, n);
           if (done_) return;
           if (ev_.may_read && !ev_.may_read()) {
@@ -461,17 +461,15 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
       case Phase::connecting: return fail(beast::error::timeout, "connect");
       case Phase::closing: return finish(1000, "closed");
       case Phase::keepalive: {
-        // Ping after half the idle timeout without traffic; silence for another half is death.
-        if (rx_seen_) {
-          rx_seen_ = false;
-          pinged_ = false;
-        } else if (!pinged_) {
-          pinged_ = true;
-          std::lock_guard l(mu_);
-          append_frame(kPing, {});
-          flush_locked();
-        } else {
-          return fail(beast::error::timeout, "idle");
+        switch (alive_.tick()) {
+          case KeepAlive::kAlive: break;
+          case KeepAlive::kPing: {
+            std::lock_guard l(mu_);
+            append_frame(kPing, {});
+            flush_locked();
+            break;
+          }
+          case KeepAlive::kDead: return fail(beast::error::timeout, "idle");
         }
         return arm(Phase::keepalive, idle_half_);
       }
@@ -516,8 +514,7 @@ class WsTransport final : public Transport, public std::enable_shared_from_this<
   Input in_;          // an incomplete frame
   Reassembler msg_;   // the fragments of a message so far
   bool paused_ = false;
-  bool rx_seen_ = false;
-  bool pinged_ = false;
+  KeepAlive alive_;
   Phase phase_ = Phase::none;
   std::chrono::milliseconds idle_half_{3000};
 

@@ -91,6 +91,23 @@ class Input {
   std::string kept_;
 };
 
+// Liveness by silence, ticked every half idle period: a ping after a half without anything
+// received, the end after another silent half.
+struct KeepAlive {
+  enum Tick { kAlive, kPing, kDead };
+  bool received = false;  // set on every read
+  bool pinged = false;
+  Tick tick() {
+    if (received) {
+      received = pinged = false;
+      return kAlive;
+    }
+    if (pinged) return kDead;
+    pinged = true;
+    return kPing;
+  }
+};
+
 // Non-blocking socket calls. `n` is set on kDone; `err` (an errno value) on kFailed.
 enum class Io { kDone, kWouldBlock, kEof, kFailed };
 Io recv_now(int fd, char* buf, std::size_t cap, std::size_t& n, int& err);

@@ -193,7 +193,7 @@ class WsConn final : public Conn {
       error_code ec;
       switch (read_now(buf, kReadChunk, n, ec)) {
         case Step::done:
-          rx_seen_ = true;
+          alive_.received = true;
           if (draining_) continue;
           corked_ = true;
           consume(buf, n);
@@ -489,17 +489,14 @@ class WsConn final : public Conn {
   void on_deadline() {
     switch (deadline_kind_) {
       case Deadline::keepalive:
-        // A ping after half the idle timeout without traffic; silence for another half is death.
         if (closing_) return;
-        if (rx_seen_) {
-          rx_seen_ = false;
-          pinged_ = false;
-        } else if (!pinged_) {
-          pinged_ = true;
-          enqueue(std::make_shared<const std::string>(), kPing);
-          flush();
-        } else {
-          return finish(beast::error::timeout);
+        switch (alive_.tick()) {
+          case KeepAlive::kAlive: break;
+          case KeepAlive::kPing:
+            enqueue(std::make_shared<const std::string>(), kPing);
+            flush();
+            break;
+          case KeepAlive::kDead: return finish(beast::error::timeout);
         }
         return arm(Deadline::keepalive, idle_half_);
       case Deadline::handshake:
@@ -547,8 +544,7 @@ class WsConn final : public Conn {
   bool corked_ = false;
   bool write_waiting_ = false;
   bool write_broken_ = false;  // a write failed; finish() is on its way
-  bool rx_seen_ = false;
-  bool pinged_ = false;
+  KeepAlive alive_;
   bool finished_ = false;
 };
 
