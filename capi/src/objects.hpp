@@ -271,11 +271,12 @@ RTMC_HANDLE(rtm_local_invitation_t, LocalInvitation)
 RTMC_HANDLE(rtm_remote_invitation_t, RemoteInvitation)
 #undef RTMC_HANDLE
 
-// Runs one C callback: skipped once destroy began; recorded on this thread's scope stack so that a
-// destroy of this client from inside it is refused; a C++ exception thrown by a C++ callback is
+// Runs one C callback of `c` (a client, or any object with the same `closing` flag, such as a
+// Signaling instance): skipped once destroy began; recorded on this thread's scope stack so that a
+// destroy of that object from inside it is refused; a C++ exception thrown by a C++ callback is
 // contained here instead of unwinding into the engine.
-template <class F>
-void invoke(Client* c, F&& f) noexcept {
+template <class O, class F>
+void invoke(O* c, F&& f) noexcept {
   if (c->closing.load(std::memory_order_acquire)) return;
   CallbackScope scope(c);
   try {

@@ -207,13 +207,7 @@ struct Sig final : rtm::EventHandler {
   // Runs a user callback: not once destroy began; recorded so that destroy from inside is refused.
   template <class F>
   void call(F&& f) noexcept {
-    if (closing.load(std::memory_order_acquire)) return;
-    CallbackScope scope(this);
-    try {
-      f();
-    } catch (...) {
-      RTM_LOG(error, "capi", "a Signaling callback threw a C++ exception; it was ignored");
-    }
+    rtmc::invoke(this, std::forward<F>(f));
   }
   rtm_sig_t* h() noexcept { return reinterpret_cast<rtm_sig_t*>(this); }
 
