@@ -158,16 +158,18 @@ RTM_API rtm_result_t RTM_CALL rtm_client_destroy(rtm_client_t* handle_) {
       }
     }
     // No callback runs any more: release the channels' engine objects (leaving joined channels)
-    // before the engine itself.
+    // before the engine itself. They are released outside `mu`: a channel's release takes its
+    // callback lock, and a callback may take `mu` (rtm_channel_destroy from inside it), so `mu` is
+    // never held while a callback lock is taken (docs/architecture.md, lock order).
+    decltype(client->channels) channels;
     {
       std::lock_guard lock(client->mu);
-      for (auto& [id, ch] : client->channels) {
-        ch->closed.store(true, std::memory_order_release);
-        ch->core.reset();
-      }
+      channels.swap(client->channels);
+      for (auto& [id, ch] : channels) ch->closed.store(true, std::memory_order_release);
     }
+    for (auto& [id, ch] : channels) ch->core.reset();
     client->core.reset();  // joins the network thread; queued events are dropped
-    client->channels.clear();
+    channels.clear();
     client->ud.release();  // exactly once, after the last callback
     delete client;
     return rtmc::ok();
@@ -264,10 +266,12 @@ RTM_API int RTM_CALL rtm_client_poll(rtm_client_t* handle_, int timeout_ms) {
       }
     }
     {
+      // Notified under the lock: once a destroy waiting in another thread sees `polling` false it
+      // may free the object, so nothing here touches it after the unlock.
       std::lock_guard lock(client->mu);
       client->polling = false;
+      client->cv.notify_all();
     }
-    client->cv.notify_all();
     rtmc::clear_error();
     return n;
   });

@@ -38,6 +38,7 @@ const UintKey kUintKeys[] = {
     RTM_UINT_KEY(recovery_messages, 1u << 20),
     RTM_UINT_KEY(recovery_age_ms, 86400000),
     RTM_UINT_KEY(member_count_interval_ms, kMaxMs),
+    RTM_UINT_KEY(housekeeping_interval_ms, 60000),
     RTM_UINT_KEY(member_events_max, 1u << 30),
     RTM_UINT_KEY(channel_attr_ttl_ms, 1u << 31),
     RTM_UINT_KEY(invitation_offline_ms, kMaxMs),

@@ -1006,11 +1006,17 @@ RTM_API rtm_result_t RTM_CALL rtm_sig_destroy(rtm_sig_t* handle) {
       }
     }
     if (s->status.load() != RTM_SIG_STATUS_NOT_LOGGED_IN) s->core->logout();
+    // Released outside `mu`, which a channel callback takes while holding its callback lock.
+    rtmc::ChannelSlot current;
+    std::vector<rtmc::ChannelSlot> retired;
     {
       std::lock_guard l(s->mu);
-      s->ch.core.reset();
-      s->retired.clear();
+      current = std::move(s->ch);
+      s->ch = rtmc::ChannelSlot();
+      retired.swap(s->retired);
     }
+    current = rtmc::ChannelSlot();
+    retired.clear();
     s->core.reset();  // joins the network thread
     s->ch = rtmc::ChannelSlot();
     s->ud.release();
@@ -1046,10 +1052,12 @@ RTM_API int RTM_CALL rtm_sig_poll(rtm_sig_t* handle, int timeout_ms) {
       throw;
     }
     {
+      // Notified under the lock: once a destroy waiting in another thread sees `polling` false it
+      // may free the object, so nothing here touches it after the unlock.
       std::lock_guard l(s->mu);
       s->polling = false;
+      s->cv.notify_all();
     }
-    s->cv.notify_all();
     rtmc::clear_error();
     return n;
   });

@@ -461,10 +461,15 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   // Requests an application thread may write itself: the open session's transport, while no request
   // of an earlier call is still on its way through the network thread's queue (so that requests
   // keep their order).
+  // On: from the network thread, which owns `transport` and `generation`. Off: from any thread.
   void set_direct(bool on) {
     std::lock_guard l(direct_mu);
-    direct = on && !url.tls ? transport : nullptr;  // over TLS the network thread owns every write
-    direct_gen = generation;
+    if (on && !url.tls) {  // over TLS the network thread owns every write
+      direct = transport;
+      direct_gen = generation;
+    } else {
+      direct = nullptr;
+    }
   }
 
   // No more direct writes; those already made are filed.

@@ -93,6 +93,7 @@ bool validate(const ServerConfig& c, std::string& error) {
          positive(c.login_timeout_ms, "login_timeout_ms") && positive(c.peer_timeout_ms, "peer_timeout_ms") &&
          positive(c.recovery_messages, "recovery_messages") &&
          positive(c.member_count_interval_ms, "member_count_interval_ms") &&
+         positive(c.housekeeping_interval_ms, "housekeeping_interval_ms") &&
          positive(c.invitation_offline_ms, "invitation_offline_ms") &&
          positive(c.invitation_ack_ms, "invitation_ack_ms") && positive(c.invitation_expire_ms, "invitation_expire_ms");
 }
@@ -191,6 +192,7 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
     else if (key == "recovery_messages") ok = L.get_uint(v, key, cfg.recovery_messages, 1u << 20);
     else if (key == "recovery_age_ms") ok = L.get_uint(v, key, cfg.recovery_age_ms, 86400000);
     else if (key == "member_count_interval_ms") ok = L.get_uint(v, key, cfg.member_count_interval_ms, 3600000);
+    else if (key == "housekeeping_interval_ms") ok = L.get_uint(v, key, cfg.housekeeping_interval_ms, 60000);
     else if (key == "member_events_max") ok = L.get_uint(v, key, cfg.member_events_max, 1u << 30);
     else if (key == "channel_attr_ttl_ms") ok = L.get_uint(v, key, cfg.channel_attr_ttl_ms, 1u << 31);
     else if (key == "invitation_offline_ms") ok = L.get_uint(v, key, cfg.invitation_offline_ms, 3600000);

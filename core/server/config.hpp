@@ -72,6 +72,7 @@ struct ServerConfig {
   uint32_t recovery_messages = 128;             // channel messages kept for recovery after a reconnect
   uint32_t recovery_age_ms = 30000;             // ... and how old they may be
   uint32_t member_count_interval_ms = 1000;     // MemberCountUpdated at most this often per channel
+  uint32_t housekeeping_interval_ms = 100;      // grace expiry, member counts, invitation deadlines
   uint32_t member_events_max = 512;             // no MemberJoined/MemberLeft above this many members
   uint32_t channel_attr_ttl_ms = 300000;        // attributes of an empty channel are removed after this
   uint32_t invitation_offline_ms = 30000;       // callee offline this long: PEER_OFFLINE

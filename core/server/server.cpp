@@ -38,9 +38,9 @@ struct Server::Impl {
   std::optional<net::steady_timer> ticker;
   bool running = false;
 
-  // Grace expiry, member counts, invitation deadlines: checked ten times a second.
+  // Grace expiry, member counts, invitation deadlines: every housekeeping_interval_ms.
   void tick() {
-    ticker->expires_after(std::chrono::milliseconds(100));
+    ticker->expires_after(std::chrono::milliseconds(core.cfg.housekeeping_interval_ms));
     ticker->async_wait([this](boost::system::error_code ec) {
       if (ec) return;
       core.housekeeping();

@@ -440,14 +440,14 @@ void Conn::handle_join(proto::Frame& f) {
     if (!rejoin && user_->channels.size() >= kMaxChannelsPerUser) return reply(f.id, static_cast<int>(E::EXCEED_LIMIT));
     user_->channels.insert(f.ch);
   }
-  auto ch = core_.channel(app_, f.ch, true);
   std::vector<RecentMessage> missed;
   std::shared_ptr<const std::vector<std::string>> keys;
   bool announce = false;
   uint64_t head = 0;
   int64_t count = 0;
+  std::unique_lock<std::mutex> l;
+  auto ch = core_.lock_channel(app_, f.ch, l);
   {
-    std::lock_guard l(ch->mu);
     bool member = ch->members.count(uid_) > 0;
     if (!member) {
       ch->members.emplace(uid_, ++ch->join_counter);
@@ -464,6 +464,7 @@ void Conn::handle_join(proto::Frame& f) {
     head = ch->next_seq;
     count = static_cast<int64_t>(ch->members.size());
     keys = ch->member_keys;
+    l.unlock();
   }
   // Announce before answering: once the joiner knows it is in, every member has the event queued,
   // so members see joins in the order the joins completed.
@@ -745,14 +746,14 @@ void Conn::handle_channel_attrs(proto::Frame& f) {
   if (f.op == proto::Op::cattr_set || f.op == proto::Op::cattr_add) e = check_pairs(f.attrs, true);
   if (f.op == proto::Op::cattr_del) e = check_keys(f.keys);
   if (e != AttrErr::OK) return reply(f.id, static_cast<int>(e));
-  auto ch = core_.channel(app_, f.ch, true);
   proto::Frame n;
   n.op = proto::Op::cattrs;
   n.ch = f.ch;
   std::shared_ptr<const std::vector<std::string>> keys;
   bool overflow = false;
+  std::unique_lock<std::mutex> l;
+  auto ch = core_.lock_channel(app_, f.ch, l);
   {
-    std::lock_guard l(ch->mu);
     auto next = f.op == proto::Op::cattr_set || f.op == proto::Op::cattr_clear ? std::map<std::string, proto::Attr>{}
                                                                                  : ch->attrs;
     int64_t ts = now_ms();
@@ -763,6 +764,7 @@ void Conn::handle_channel_attrs(proto::Frame& f) {
     if (ch->members.empty()) ch->empty_since = Clock::now();
     for (auto& [k, a] : ch->attrs) n.attrs.push_back(a);
     keys = ch->member_keys;
+    l.unlock();
   }
   if (overflow) return reply(f.id, static_cast<int>(AttrErr::SIZE_OVERFLOW));
   reply(f.id, static_cast<int>(AttrErr::OK));

@@ -62,6 +62,9 @@ struct ServerCore {
   void unwatch(const std::string& app, const std::string& target, const std::string& watcher);
   PeerState presence_of(const std::string& app, const std::string& uid);
   std::shared_ptr<Channel> channel(const std::string& app, const std::string& id, bool create);
+  // The channel (created when missing) with its mutex locked, never one that is being erased: a
+  // write under the returned lock (a join, attributes) cannot be lost with an erased channel.
+  std::shared_ptr<Channel> lock_channel(const std::string& app, const std::string& id, std::unique_lock<std::mutex>& lock);
   // Removes `uid` from a channel, announcing it to the others.
   void leave_channel(const std::string& app, const std::string& uid, const std::string& ch_id);
   // Ends a user session: leaves its channels, drops its subscriptions and attributes.

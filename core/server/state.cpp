@@ -95,8 +95,19 @@ std::shared_ptr<Channel> ServerCore::channel(const std::string& app, const std::
   });
 }
 
+std::shared_ptr<Channel> ServerCore::lock_channel(const std::string& app, const std::string& id,
+                                                std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    auto ch = channel(app, id, true);
+    std::unique_lock l(ch->mu);
+    if (ch->gone) continue;  // erased after we found it: the next lookup creates a new one
+    lock = std::move(l);
+    return ch;
+  }
+}
+
 void ServerCore::mark_count_dirty(const std::shared_ptr<Channel>& ch) {
-  // Called with ch->mu held.
+  // Called with ch->mu held; count_dirty is guarded by it, the list by dirty_mu.
   if (ch->count_dirty) return;
   ch->count_dirty = true;
   std::lock_guard l(dirty_mu);
@@ -128,7 +139,7 @@ void ServerCore::leave_channel(const std::string& app, const std::string& uid, c
   }
   channels.erase_if(ch->key, [&](const std::shared_ptr<Channel>& c) {
     std::lock_guard l(c->mu);
-    return c->members.empty() && c->attrs.empty();
+    return c->gone = c->members.empty() && c->attrs.empty();
   });
 }
 
@@ -234,23 +245,30 @@ void ServerCore::housekeeping() {
   }
   for (auto& u : expired) end_user(u, true, true);
 
-  // Member counts, at most once per interval per channel.
+  // Member counts, at most once per interval per channel. The list is taken whole and channels not
+  // yet due are put back, so that no channel lock is taken with dirty_mu held: a join marks its
+  // channel dirty with the channel lock held (lock order: Channel::mu before dirty_mu).
   std::vector<std::shared_ptr<Channel>> due;
+  std::vector<std::weak_ptr<Channel>> dirty, later;
   {
     std::lock_guard l(dirty_mu);
-    for (auto it = dirty_channels.begin(); it != dirty_channels.end();) {
-      auto ch = it->lock();
-      if (!ch) { it = dirty_channels.erase(it); continue; }
-      std::lock_guard cl(ch->mu);
-      if (now - ch->count_sent >= std::chrono::milliseconds(cfg.member_count_interval_ms)) {
-        ch->count_dirty = false;
-        ch->count_sent = now;
-        due.push_back(ch);
-        it = dirty_channels.erase(it);
-      } else {
-        ++it;
-      }
+    dirty.swap(dirty_channels);
+  }
+  for (auto& w : dirty) {
+    auto ch = w.lock();
+    if (!ch) continue;
+    std::lock_guard cl(ch->mu);
+    if (now - ch->count_sent >= std::chrono::milliseconds(cfg.member_count_interval_ms)) {
+      ch->count_dirty = false;  // a change from here on marks it again
+      ch->count_sent = now;
+      due.push_back(std::move(ch));
+    } else {
+      later.push_back(std::move(w));
     }
+  }
+  if (!later.empty()) {
+    std::lock_guard l(dirty_mu);
+    dirty_channels.insert(dirty_channels.end(), later.begin(), later.end());
   }
   for (auto& ch : due) {
     proto::Frame m;
@@ -313,7 +331,7 @@ void ServerCore::housekeeping() {
   for (auto& k : stale)
     channels.erase_if(k, [&](const std::shared_ptr<Channel>& ch) {
       std::lock_guard l(ch->mu);
-      return ch->members.empty();
+      return ch->gone = ch->members.empty();
     });
   {
     std::lock_guard l(login_mu);

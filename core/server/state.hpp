@@ -101,6 +101,7 @@ struct Channel {
   std::deque<RecentMessage> recent;
   std::map<std::string, proto::Attr> attrs;
   bool count_dirty = false;
+  bool gone = false;  // erased from ServerCore::channels: a join or attribute write must find the new one
   Clock::time_point count_sent{};
   Clock::time_point empty_since{};
 

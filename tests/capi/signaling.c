@@ -95,7 +95,7 @@ typedef struct sig_t_ {
   rtm_sig_t *sig;
   elog log;
   pthread_t pump;
-  volatile int stop;
+  int stop; /* set by s_free, read by the pump thread: both under log.mu */
   int pumping;
 } sig_t_;
 
@@ -192,9 +192,17 @@ static void s_thread_start(rtm_client_t *c, const char *name, void *ud) {
   e_add(LOG(ud), "thread_start|%s|%s", name, c ? "client" : "null");
 }
 
+static int s_stopping(sig_t_ *t) {
+  int stop;
+  pthread_mutex_lock(&t->log.mu);
+  stop = t->stop;
+  pthread_mutex_unlock(&t->log.mu);
+  return stop;
+}
+
 static void *s_pump_main(void *arg) {
   sig_t_ *t = (sig_t_ *)arg;
-  while (!t->stop) {
+  while (!s_stopping(t)) {
     struct pollfd p;
     p.fd = rtm_sig_event_fd(t->sig);
     p.events = POLLIN;
@@ -263,7 +271,9 @@ static void s_new(sig_t_ *t, const char *url, const char *app) {
 
 static void s_free(sig_t_ *t) {
   if (t->pumping) {
+    pthread_mutex_lock(&t->log.mu);
     t->stop = 1;
+    pthread_mutex_unlock(&t->log.mu);
     rtm_sig_wakeup(t->sig);
     pthread_join(t->pump, NULL);
   }

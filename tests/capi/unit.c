@@ -205,6 +205,7 @@ static void test_server_conf(void) {
       {"idle_timeout_ms", "5000"},      {"login_timeout_ms", "5000"},      {"peer_timeout_ms", "5000"},
       {"grace_ms", "100"},              {"recovery_messages", "7"},        {"recovery_age_ms", "1000"},
       {"member_count_interval_ms", "5"},{"member_events_max", "9"},        {"channel_attr_ttl_ms", "11"},
+      {"housekeeping_interval_ms", "1"},
       {"invitation_offline_ms", "12"},  {"invitation_ack_ms", "13"},       {"invitation_expire_ms", "14"},
       {"token_warning_ms", "15"},       {"rate_limits.messages.count", "100000"},
       {"rate_limits.messages.window_ms", "1000"},                          {"rate_limits.login.count", "0"},

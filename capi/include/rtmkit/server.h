@@ -33,6 +33,8 @@
  *   recovery_messages      channel messages kept for recovery                 128
  *   recovery_age_ms        ... and how old they may be                        30000
  *   member_count_interval_ms  member count updates at most this often         1000
+ *   housekeeping_interval_ms  grace expiry, member counts and invitation
+ *                          deadlines are checked this often                   100
  *   member_events_max      no member joined/left events above this size       512
  *   channel_attr_ttl_ms    attributes of an empty channel expire after        300000
  *   invitation_offline_ms  callee offline this long: PEER_OFFLINE             30000
