@@ -33,7 +33,10 @@ options:
   --threads N            I/O threads (default: the number of cores)
   --log-level LEVEL      trace, debug, info, warn, error, off (default info)
   --no-rate-limits       turn every per-client rate limit off (load tests)
+  --version              print the version and exit
   --help
+
+HTTP on the same listeners: GET /healthz, /readyz and /metrics (Prometheus text).
 )";
 
 int token_command(int argc, char** argv) {
@@ -93,6 +96,9 @@ int main(int argc, char** argv) {
       };
       if (a == "--help" || a == "-h") {
         std::fputs(kUsage, stdout);
+        return 0;
+      } else if (a == "--version") {
+        std::printf("rtmd %s\n", rtm::server::project_version());
         return 0;
       } else if (a == "--config") {
         next();

@@ -255,7 +255,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
     f.app = cfg.app_id;
     f.uid = user_id();
     f.token = token;
-    f.sdk = "rtmkit-cpp/0.3.0";
+    f.sdk = "rtmkit-cpp/" RTM_PROJECT_VERSION;
     f.legacy = cfg.signaling_login;
     f.resume = ever_logged_in;
     f.sid = sid;

@@ -57,6 +57,15 @@ std::string_view name(PeerMessageErr e) {
   }
   return "?";
 }
+std::string_view name(ChannelMessageErr e) {
+  switch (e) {
+    RTM_CASE(ChannelMessageErr, OK); RTM_CASE(ChannelMessageErr, FAILURE); RTM_CASE(ChannelMessageErr, SENT_TIMEOUT);
+    RTM_CASE(ChannelMessageErr, TOO_OFTEN); RTM_CASE(ChannelMessageErr, INVALID_MESSAGE);
+    RTM_CASE(ChannelMessageErr, NOT_IN_CHANNEL); RTM_CASE(ChannelMessageErr, NOT_INITIALIZED);
+    RTM_CASE(ChannelMessageErr, USER_NOT_LOGGED_IN);
+  }
+  return "?";
+}
 std::string_view name(ProtocolErr e) {
   switch (e) {
     RTM_CASE(ProtocolErr, MALFORMED_FRAME); RTM_CASE(ProtocolErr, INVALID_FIELD);

@@ -131,6 +131,7 @@ std::string_view name(RenewTokenErr);
 std::string_view name(ConnectionState);
 std::string_view name(ConnectionChangeReason);
 std::string_view name(PeerMessageErr);
+std::string_view name(ChannelMessageErr);
 std::string_view name(ProtocolErr);
 
 }  // namespace rtm

@@ -62,23 +62,31 @@ bool load_rates(Loader& L, const rapidjson::Value& v, const std::string& key, Ra
 }
 }  // namespace
 
-Rate* rate_by_name(RateLimits& r, const std::string& name) {
-  static const std::pair<const char*, Rate RateLimits::*> table[] = {
+const std::array<RateLimitName, kRateLimitCount>& rate_limit_names() {
+  static const std::array<RateLimitName, kRateLimitCount> table = {{
       {"login", &RateLimits::login}, {"renew", &RateLimits::renew}, {"messages", &RateLimits::messages},
       {"join", &RateLimits::join}, {"join_same", &RateLimits::join_same}, {"members", &RateLimits::members},
       {"count", &RateLimits::count}, {"query", &RateLimits::query}, {"subscribe", &RateLimits::subscribe},
       {"user_attr_write", &RateLimits::user_attr_write}, {"user_attr_read", &RateLimits::user_attr_read},
       {"channel_attr_write", &RateLimits::channel_attr_write}, {"channel_attr_read", &RateLimits::channel_attr_read},
-  };
-  for (auto& [n, m] : table)
-    if (name == n) return &(r.*m);
+  }};
+  return table;
+}
+
+Rate* rate_by_name(RateLimits& r, const std::string& name) {
+  for (auto& n : rate_limit_names())
+    if (name == n.name) return &(r.*n.member);
   return nullptr;
 }
 
+std::size_t rate_limit_index(const RateLimits& r, const Rate& rate) {
+  for (std::size_t i = 0; i < kRateLimitCount; ++i)
+    if (&(r.*rate_limit_names()[i].member) == &rate) return i;
+  return kRateLimitCount;
+}
+
 void disable_rate_limits(RateLimits& r) {
-  for (auto* n : {"login", "renew", "messages", "join", "join_same", "members", "count", "query", "subscribe",
-                  "user_attr_write", "user_attr_read", "channel_attr_write", "channel_attr_read"})
-    rate_by_name(r, n)->count = 0;
+  for (auto& n : rate_limit_names()) (r.*n.member).count = 0;
 }
 
 bool validate(const ServerConfig& c, std::string& error) {

@@ -1,6 +1,7 @@
 // rtmd configuration: defaults, the JSON config file and command-line flags all fill this struct.
 // docs/configuration.md documents every key.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -89,8 +90,20 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
 // Checks values that would break the server (zero sizes and timeouts).
 bool validate(const ServerConfig& cfg, std::string& error);
 
-// Looks a limit up by its config name ("messages", "join", ...); null if unknown.
+// The project version ("0.3.0"), set by the build.
+const char* project_version();
+
+// Every rate limit with its config name ("messages", "join", ...), in one table.
+struct RateLimitName {
+  const char* name;
+  Rate RateLimits::*member;
+};
+inline constexpr std::size_t kRateLimitCount = 13;
+const std::array<RateLimitName, kRateLimitCount>& rate_limit_names();
+// Looks a limit up by its config name; null if unknown.
 Rate* rate_by_name(RateLimits& r, const std::string& name);
+// The index in rate_limit_names() of `rate`, a member of `r`; kRateLimitCount if it is none.
+std::size_t rate_limit_index(const RateLimits& r, const Rate& rate);
 void disable_rate_limits(RateLimits& r);
 
 // Parses "host:port" (host optional) into `out`.

@@ -24,6 +24,8 @@ namespace fs = std::filesystem;
 
 namespace rtm::server {
 
+const char* project_version() { return RTM_PROJECT_VERSION; }
+
 struct Server::Impl {
   ServerCore core;
   net::io_context ioc;

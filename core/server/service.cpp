@@ -57,6 +57,7 @@ void Conn::send_shared(Frame frame, bool binary) {
 void Conn::complete(int64_t req_id, int code) {
   net::post(strand_, [self = shared_from_this(), req_id, code] {
     if (!self->pending_ids_.erase(req_id) || self->closed_) return;
+    self->core_.metrics.peer_messages.add(code);
     self->reply(req_id, code);
     auto& order = self->pending_order_;
     while (!order.empty() && !self->pending_ids_.count(order.front().second)) order.pop_front();
@@ -186,33 +187,35 @@ void Conn::on_message(std::string_view data, bool binary) {
 // ---- operations -------------------------------------------------------------------------------
 
 void Conn::handle_login(proto::Frame& f) {
-  if (logged_in_ || user_) return reply(f.id, static_cast<int>(LoginErr::ALREADY_LOGGED_IN));
-  if (!valid_app_id(f.app)) return reply(f.id, static_cast<int>(LoginErr::INVALID_APP_ID));
+  if (logged_in_ || user_) return login_refused(f.id, LoginErr::ALREADY_LOGGED_IN);
+  if (!valid_app_id(f.app)) return login_refused(f.id, LoginErr::INVALID_APP_ID);
   const AppConfig* app = nullptr;
   if (!core_.apps.empty()) {
     auto it = core_.apps.find(f.app);
-    if (it == core_.apps.end()) return reply(f.id, static_cast<int>(LoginErr::INVALID_APP_ID));
+    if (it == core_.apps.end()) return login_refused(f.id, LoginErr::INVALID_APP_ID);
     app = &it->second;
   }
-  if (!valid_user_id(f.uid)) return reply(f.id, static_cast<int>(LoginErr::INVALID_ARGUMENT));
+  if (!valid_user_id(f.uid)) return login_refused(f.id, LoginErr::INVALID_ARGUMENT);
   std::string key = Registry::key(f.app, f.uid);
   {
     std::lock_guard l(core_.login_mu);
     const Rate& login_rate = app && app->has_rate ? app->rate.login : core_.cfg.rate.login;
-    if (!core_.login_rates[key].allow(login_rate, Clock::now()))
-      return reply(f.id, static_cast<int>(LoginErr::TOO_OFTEN));
+    if (!core_.login_rates[key].allow(login_rate, Clock::now())) {
+      Metrics::inc(core_.metrics.rate_limited[rate_limit_index(app && app->has_rate ? app->rate : core_.cfg.rate, login_rate)]);
+      return login_refused(f.id, LoginErr::TOO_OFTEN);
+    }
   }
   uint32_t expires_at = 0;
   if (app && !app->certificate.empty()) {
     if (f.token.empty() || f.token.size() > limits::kMaxTokenBytes)
-      return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
+      return login_refused(f.id, LoginErr::INVALID_TOKEN);
     // A Signaling-API login may also present a legacy "1:appId:expiredTs:md5" token; such sessions,
     // like 006 ones, are not ended by expiry (Signaling checked the token at login only).
     bool legacy_token = f.legacy && f.token.size() > 2 && f.token[0] == '1' && f.token[1] == ':';
     auto v = legacy_token ? token::verify_signaling_token(f.token, app->app_id, app->certificate, f.uid, now_s())
                           : token::verify_rtm_token(f.token, app->app_id, app->certificate, f.uid, now_s());
-    if (v.status == token::Status::expired) return reply(f.id, static_cast<int>(LoginErr::TOKEN_EXPIRED));
-    if (v.status != token::Status::ok) return reply(f.id, static_cast<int>(LoginErr::INVALID_TOKEN));
+    if (v.status == token::Status::expired) return login_refused(f.id, LoginErr::TOKEN_EXPIRED);
+    if (v.status != token::Status::ok) return login_refused(f.id, LoginErr::INVALID_TOKEN);
     if (v.version == 7) expires_at = v.expires_at;  // 006 sessions are not ended by expiry
   }
   app_ = f.app;
@@ -308,15 +311,19 @@ const RateLimits& Conn::limits() const {
   return core_.cfg.rate;
 }
 
-bool Conn::allow(const Rate& r, RateWindow& w) { return w.allow(r, Clock::now()); }
+bool Conn::allow(const Rate& r, RateWindow& w) {
+  if (w.allow(r, Clock::now())) return true;
+  Metrics::inc(core_.metrics.rate_limited[rate_limit_index(limits(), r)]);
+  return false;
+}
 
 void Conn::handle_peer(proto::Frame& f) {
-  if (!valid_user_id(f.to)) return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_USERID));
+  if (!valid_user_id(f.to)) return peer_result(f.id, PeerMessageErr::INVALID_USERID);
   if (proto::message_size(f) > limits::kMaxMessageBytes)
-    return reply(f.id, static_cast<int>(PeerMessageErr::INVALID_MESSAGE));
-  if (!allow(limits().messages, rates().messages)) return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
+    return peer_result(f.id, PeerMessageErr::INVALID_MESSAGE);
+  if (!allow(limits().messages, rates().messages)) return peer_result(f.id, PeerMessageErr::TOO_OFTEN);
   if (pending_ids_.size() >= core_.cfg.max_pending_requests)
-    return reply(f.id, static_cast<int>(PeerMessageErr::TOO_OFTEN));
+    return peer_result(f.id, PeerMessageErr::TOO_OFTEN);
   if (!pending_ids_.insert(f.id).second)
     return protocol_error(f.id, static_cast<int>(ProtocolErr::INVALID_FIELD), "duplicate request id");
 
@@ -483,7 +490,10 @@ void Conn::handle_join(proto::Frame& f) {
   r.code = 0;
   r.seq = head;
   reply(r);
-  for (auto& m : missed) write(m.frame, m.binary);
+  for (auto& m : missed) {
+    Metrics::inc(core_.metrics.deliveries_channel);
+    write(m.frame, m.binary);
+  }
   joined_here_.insert(f.ch);
   proto::Frame c;
   c.op = proto::Op::mcount;
@@ -508,11 +518,11 @@ void Conn::handle_leave(proto::Frame& f) {
 
 void Conn::handle_cmsg(proto::Frame& f) {
   using E = ChannelMessageErr;
-  if (!joined_here_.count(f.ch)) return reply(f.id, static_cast<int>(E::NOT_IN_CHANNEL));
-  if (proto::message_size(f) > limits::kMaxMessageBytes) return reply(f.id, static_cast<int>(E::INVALID_MESSAGE));
-  if (!allow(limits().messages, rates().messages)) return reply(f.id, static_cast<int>(E::TOO_OFTEN));
+  if (!joined_here_.count(f.ch)) return channel_result(f.id, E::NOT_IN_CHANNEL);
+  if (proto::message_size(f) > limits::kMaxMessageBytes) return channel_result(f.id, E::INVALID_MESSAGE);
+  if (!allow(limits().messages, rates().messages)) return channel_result(f.id, E::TOO_OFTEN);
   auto ch = core_.channel(app_, f.ch, false);
-  if (!ch) return reply(f.id, static_cast<int>(E::FAILURE));
+  if (!ch) return channel_result(f.id, E::FAILURE);
   proto::Frame m;
   m.op = proto::Op::cmsg;
   m.ch = f.ch;
@@ -539,8 +549,9 @@ void Conn::handle_cmsg(proto::Frame& f) {
       ch->recent.pop_front();
     keys = ch->member_keys;
   }
-  reply(f.id, static_cast<int>(E::OK));
-  core_.broadcast(*ch, keys, frame, binary, key_);
+  channel_result(f.id, E::OK);
+  auto n = core_.broadcast(*ch, keys, frame, binary, key_);
+  core_.metrics.deliveries_channel.fetch_add(n, std::memory_order_relaxed);
 }
 
 void Conn::handle_members(proto::Frame& f) {
@@ -907,6 +918,7 @@ void Conn::handle_inv_ack(proto::Frame& f) {
 // ---- delivery ---------------------------------------------------------------------------------
 
 void Conn::push_delivery(std::shared_ptr<Delivery> d) {
+  Metrics::inc(d->rowid ? core_.metrics.deliveries_offline : core_.metrics.deliveries_peer);
   write(d->frame, d->binary);
   ++msgs_written_;
   unacked_.push_back(std::move(d));
@@ -928,7 +940,10 @@ void Conn::fail_undelivered(Delivery& d) {
   }
   auto rec = d.offline;
   ServerCore* core = &core_;
-  core_.store->put(*rec, [core, sender, req, app = rec->app, to = rec->to](bool ok) {
+  auto started = Clock::now();
+  core_.store->put(*rec, [core, sender, req, app = rec->app, to = rec->to, started](bool ok) {
+    Metrics::inc(ok ? core->metrics.store_writes_ok : core->metrics.store_writes_failed);
+    core->metrics.store_write_seconds.observe(std::chrono::duration<double>(Clock::now() - started).count());
     if (auto s = sender.lock())
       s->complete(req, ok ? static_cast<int>(PeerMessageErr::CACHED_BY_SERVER) : static_cast<int>(PeerMessageErr::FAILURE));
     // The receiver may have logged in while the message was being stored.
@@ -980,7 +995,23 @@ void Conn::reply(int64_t id, int code) {
 
 void Conn::reply(proto::Frame& r) { send_frame(r); }
 
+void Conn::channel_result(int64_t id, ChannelMessageErr e) {
+  core_.metrics.channel_messages.add(static_cast<int>(e));
+  reply(id, static_cast<int>(e));
+}
+
+void Conn::peer_result(int64_t id, PeerMessageErr e) {
+  core_.metrics.peer_messages.add(static_cast<int>(e));
+  reply(id, static_cast<int>(e));
+}
+
+void Conn::login_refused(int64_t id, LoginErr e) {
+  core_.metrics.logins.add(static_cast<int>(e));
+  reply(id, static_cast<int>(e));
+}
+
 void Conn::reply_login_ok(int64_t id) {
+  core_.metrics.logins.add(0);
   proto::Frame r;
   r.op = proto::Op::res;
   r.id = id;
@@ -992,6 +1023,7 @@ void Conn::reply_login_ok(int64_t id) {
 }
 
 void Conn::protocol_error(int64_t id, int code, std::string_view detail) {
+  Metrics::inc(core_.metrics.protocol_errors);
   RTM_LOG(debug, "session", "protocol error " << code << ": " << detail);
   proto::Frame e;
   e.op = proto::Op::error;
@@ -1042,7 +1074,7 @@ void Conn::on_timer() {
   while (!pending_order_.empty() && pending_order_.front().first <= now) {
     int64_t id = pending_order_.front().second;
     pending_order_.pop_front();
-    if (pending_ids_.erase(id)) reply(id, static_cast<int>(PeerMessageErr::SENT_TIMEOUT));
+    if (pending_ids_.erase(id)) peer_result(id, PeerMessageErr::SENT_TIMEOUT);
   }
   // Drop order entries whose requests already completed, so the timer does not wake for them.
   while (!pending_order_.empty() && !pending_ids_.count(pending_order_.front().second)) pending_order_.pop_front();

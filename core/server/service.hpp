@@ -17,6 +17,7 @@
 
 #include "core/protocol/codec.hpp"
 #include "core/server/config.hpp"
+#include "core/server/metrics.hpp"
 #include "core/server/registry.hpp"
 #include "core/server/state.hpp"
 #include "core/server/store.hpp"
@@ -32,7 +33,8 @@ struct ServerCore {
   std::unordered_map<std::string, AppConfig> apps;  // empty: any app, no token
   Registry registry;                                // (app, uid) -> attached connection
   std::unique_ptr<OfflineStore> store;
-  std::string version = "rtmd/0.3.0";
+  std::string version = std::string("rtmd/") + project_version();
+  Metrics metrics;
   // One I/O thread runs everything in order, so connections need no strands of their own.
   bool single_thread = false;
 
@@ -55,8 +57,8 @@ struct ServerCore {
   // Sends an encoded frame to the connection of (app, uid); while the user is in its grace period
   // the frame is held and sent after the resume.
   void send_to(const std::string& key, const Frame& frame, bool binary);
-  // Sends a channel-scoped frame to every member except `except_uid`.
-  void broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
+  // Sends a channel-scoped frame to every member except `except_uid`; returns to how many connections.
+  std::size_t broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
                  bool binary, const std::string& except_key);
   void notify_presence(const std::string& app, const std::string& uid, PeerState state);
   void unwatch(const std::string& app, const std::string& target, const std::string& watcher);
@@ -138,6 +140,10 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void reply(int64_t id, int code);
   void reply(proto::Frame& r);
   void reply_login_ok(int64_t id);
+  // Replies that are also counted in the metrics by their result.
+  void login_refused(int64_t id, LoginErr e);
+  void peer_result(int64_t id, PeerMessageErr e);
+  void channel_result(int64_t id, ChannelMessageErr e);
   void protocol_error(int64_t id, int code, std::string_view detail);
   void send_frame(const proto::Frame& f);
   void push_delivery(std::shared_ptr<Delivery> d);

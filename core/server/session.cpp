@@ -24,6 +24,7 @@
 #include "core/protocol/ids.hpp"
 #include "core/protocol/websocket.hpp"
 #include "core/server/listener.hpp"
+#include "core/server/http.hpp"
 #include "core/server/service.hpp"
 #include "core/server/state.hpp"
 #include "core/server/tls_stream.hpp"
@@ -100,8 +101,12 @@ class WsConn final : public Conn {
     http::request_parser<http::empty_body> parser;
   };
 
+  // Reads the next HTTP request: the upgrade, or one of the plain HTTP endpoints. Bytes already read
+  // behind a previous request on this connection (HTTP keep-alive, pipelining) are kept.
   void read_upgrade() {
-    up_ = std::make_unique<Upgrade>();
+    auto next = std::make_unique<Upgrade>();
+    if (up_) next->buf = std::move(up_->buf);
+    up_ = std::move(next);
     up_->parser.body_limit(4096);
     up_->parser.header_limit(8192);
     http::async_read(s_, up_->buf, up_->parser, [self = self()](error_code ec, std::size_t) {
@@ -124,11 +129,37 @@ class WsConn final : public Conn {
     flush();
   }
 
+  // A request for one of rtmd's HTTP endpoints (/healthz, /readyz, /metrics): answered, then the
+  // connection reads the next request unless the client asked to close. Returns false for any other.
+  bool serve_http(const http::request<http::empty_body>& req) {
+    if (req.method() != http::verb::get && req.method() != http::verb::head) return false;
+    std::string_view target = req.target();
+    target = target.substr(0, target.find('?'));
+    auto reply = http_endpoint(core_, target);
+    if (!reply) return false;
+    bool keep = req.keep_alive();
+    std::string r = "HTTP/1.1 " + std::to_string(reply->status) + ' ' +
+                    std::string(http::obsolete_reason(static_cast<http::status>(reply->status))) +
+                    "\r\nServer: " + core_.version + "\r\nContent-Type: " + reply->content_type +
+                    "\r\nCache-Control: no-store\r\nContent-Length: " + std::to_string(reply->body.size()) +
+                    (keep ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+    if (req.method() == http::verb::get) r += reply->body;
+    if (!keep) closing_ = true;
+    enqueue_raw(std::make_shared<const std::string>(std::move(r)));
+    flush();
+    if (keep && !finished_ && !write_broken_) {
+      arm(Deadline::handshake, std::chrono::seconds(10));  // an idle keep-alive connection is closed then
+      read_upgrade();
+    }
+    return true;
+  }
+
   void on_upgrade_request() {
     auto& req = up_->parser.get();
     bool upgrade = req.method() == http::verb::get && req.version() >= 11 &&
                    header_has_token(req[http::field::connection], "upgrade") &&
                    header_has_token(req[http::field::upgrade], "websocket");
+    if (!upgrade && serve_http(req)) return;
     if (!upgrade || !header_has_token(req[http::field::sec_websocket_protocol], proto::kSubprotocol, /*exact=*/true) ||
         !ws::valid_key(req[http::field::sec_websocket_key]))
       return refuse(http::status::bad_request, false);
@@ -150,6 +181,8 @@ class WsConn final : public Conn {
     flush();  // the 101 goes out before anything the early frames produce
     if (finished_ || write_broken_) return;
     open_ = true;
+    Metrics::inc(core_.metrics.connections_opened[kTls]);
+    core_.metrics.connections_open[kTls].fetch_add(1, std::memory_order_relaxed);
     idle_half_ = std::chrono::milliseconds(std::max<uint32_t>(core_.cfg.idle_timeout_ms / 2, 1));
     arm(Deadline::keepalive, idle_half_);
     on_open();
@@ -193,6 +226,7 @@ class WsConn final : public Conn {
       error_code ec;
       switch (read_now(buf, kReadChunk, n, ec)) {
         case Step::done:
+          core_.metrics.bytes_received[kTls].fetch_add(n, std::memory_order_relaxed);
           alive_.received = true;
           if (draining_) continue;
           corked_ = true;
@@ -252,8 +286,10 @@ class WsConn final : public Conn {
         if (close_sent_) return;
         // Pongs count against the outbound bound like everything else: a peer that pings and
         // never reads is a slow consumer.
-        if (queued_bytes_ + payload.size() > core_.cfg.outbound_queue_bytes)
+        if (queued_bytes_ + payload.size() > core_.cfg.outbound_queue_bytes) {
+          Metrics::inc(core_.metrics.slow_consumers_closed);
           return close(close_code::SLOW_CONSUMER, "slow consumer");
+        }
         enqueue(std::make_shared<const std::string>(payload), kPong);
         return;
       case kPong: return;
@@ -335,6 +371,7 @@ class WsConn final : public Conn {
         queue_.clear();
         queued_bytes_ = 0;
       }
+      Metrics::inc(core_.metrics.slow_consumers_closed);
       close(close_code::SLOW_CONSUMER, "slow consumer");
       return;
     }
@@ -441,6 +478,7 @@ class WsConn final : public Conn {
   }
 
   void written(std::size_t n) {
+    core_.metrics.bytes_sent[kTls].fetch_add(n, std::memory_order_relaxed);
     while (n > 0 && !queue_.empty()) {
       auto& f = queue_.front();
       std::size_t left = f.size() - front_off_;
@@ -515,6 +553,7 @@ class WsConn final : public Conn {
     deadline_kind_ = Deadline::none;
     deadline_.cancel();
     on_closed();
+    if (open_) core_.metrics.connections_open[kTls].fetch_sub(1, std::memory_order_relaxed);
     error_code ignored;
     socket().shutdown(tcp::socket::shutdown_both, ignored);
     socket().close(ignored);

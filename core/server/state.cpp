@@ -44,12 +44,17 @@ void ServerCore::send_to(const std::string& key, const Frame& frame, bool binary
   }
 }
 
-void ServerCore::broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys, const Frame& frame,
-                           bool binary, const std::string& except_key) {
+std::size_t ServerCore::broadcast(Channel& ch, const std::shared_ptr<const std::vector<std::string>>& keys,
+                                  const Frame& frame, bool binary, const std::string& except_key) {
+  std::size_t n = 0;
   for (auto& k : *keys) {
     if (k == except_key) continue;
-    if (auto c = registry.find(k)) c->deliver_channel(ch.id, frame, binary);
+    if (auto c = registry.find(k)) {
+      c->deliver_channel(ch.id, frame, binary);
+      ++n;
+    }
   }
+  return n;
 }
 
 PeerState ServerCore::presence_of(const std::string& app, const std::string& uid) {

@@ -1,6 +1,7 @@
 // The durable offline-message store. One writer thread owns the SQLite connection; callers enqueue
 // work and get completions on that thread (they re-post to their own strand).
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,6 +50,9 @@ class OfflineStore {
   void remove(std::vector<int64_t> rowids);
   // Blocks until everything enqueued so far is committed.
   void flush();
+  // False once the latest transaction failed to commit (a full or read-only disk), true again after
+  // one succeeds.
+  bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
 
  private:
   struct Job {
@@ -70,6 +74,7 @@ class OfflineStore {
   std::deque<Job> queue_;
   bool stop_ = false;
   std::thread thread_;
+  std::atomic<bool> healthy_{true};
 };
 
 }  // namespace rtm::server

@@ -147,8 +147,10 @@ void OfflineStore::process(std::deque<Job>& batch) {
     if (!in_tx) return;
     in_tx = false;
     if (tx_ok && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) {
+      healthy_.store(true, std::memory_order_relaxed);
       for (auto& d : committed) if (d) d(true);
     } else {
+      healthy_.store(false, std::memory_order_relaxed);
       RTM_LOG(error, "store", "commit failed: " << sqlite3_errmsg(db_));
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       for (auto& d : committed) if (d) d(false);
