@@ -33,10 +33,14 @@ options:
   --threads N            I/O threads (default: the number of cores)
   --log-level LEVEL      trace, debug, info, warn, error, off (default info)
   --no-rate-limits       turn every per-client rate limit off (load tests)
+  --rest-credential KEY:SECRET[:APP,...]
+                         a customer key and secret for the REST API's Basic authentication,
+                         optionally limited to some apps; repeatable (docs/rest-api.md)
   --version              print the version and exit
   --help
 
-HTTP on the same listeners: GET /healthz, /readyz and /metrics (Prometheus text).
+HTTP on the same listeners: GET /healthz, /readyz and /metrics (Prometheus text), and the REST
+API under /dev/v2/project/<appid>/rtm/ (docs/rest-api.md).
 )";
 
 int token_command(int argc, char** argv) {
@@ -122,6 +126,12 @@ int main(int argc, char** argv) {
       else if (a == "--threads") cfg.io_threads = static_cast<unsigned>(std::stoul(next()));
       else if (a == "--log-level") cfg.log_level = next();
       else if (a == "--no-rate-limits") rtm::server::disable_rate_limits(cfg.rate);
+      else if (a == "--rest-credential") {
+        rtm::server::RestCredential rc;
+        if (!rtm::server::parse_rest_credential(next(), rc))
+          throw std::runtime_error("--rest-credential needs KEY:SECRET or KEY:SECRET:APP[,APP...]");
+        cfg.rest.credentials.push_back(rc);
+      }
       else throw std::runtime_error("unknown option " + a + " (see --help)");
     }
     rtm::log::Level level;

@@ -106,6 +106,23 @@ bool validate(const ServerConfig& c, std::string& error) {
          positive(c.invitation_ack_ms, "invitation_ack_ms") && positive(c.invitation_expire_ms, "invitation_expire_ms");
 }
 
+bool parse_rest_credential(const std::string& text, RestCredential& out) {
+  auto a = text.find(':');
+  if (a == std::string::npos || a == 0) return false;
+  auto b = text.find(':', a + 1);
+  out.key = text.substr(0, a);
+  out.secret = text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  out.apps.clear();
+  if (out.secret.empty()) return false;
+  if (b != std::string::npos) {
+    std::stringstream apps(text.substr(b + 1));
+    for (std::string app; std::getline(apps, app, ',');)
+      if (!app.empty()) out.apps.push_back(app);
+    if (out.apps.empty()) return false;
+  }
+  return true;
+}
+
 bool parse_listen(const std::string& text, bool tls, ListenConfig& out) {
   auto colon = text.rfind(':');
   std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
@@ -180,6 +197,61 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
         }
         if (ac.app_id.empty()) return L.fail("apps.app_id", "is required");
         cfg.apps.push_back(ac);
+      }
+    } else if (key == "rest") {
+      if (!v.IsObject()) return L.fail(key, "must be an object");
+      for (auto& f : v.GetObject()) {
+        std::string k = "rest." + std::string(f.name.GetString());
+        if (k == "rest.credentials") {
+          if (!f.value.IsArray()) return L.fail(k, "must be an array");
+          cfg.rest.credentials.clear();
+          for (auto& e : f.value.GetArray()) {
+            if (!e.IsObject()) return L.fail(k, "entries must be objects {\"key\", \"secret\", \"apps\"}");
+            RestCredential rc;
+            for (auto& g : e.GetObject()) {
+              std::string kk = k + "." + std::string(g.name.GetString());
+              if (kk == "rest.credentials.key") ok = L.get(g.value, kk, rc.key);
+              else if (kk == "rest.credentials.secret") ok = L.get(g.value, kk, rc.secret);
+              else if (kk == "rest.credentials.apps") {
+                if (!g.value.IsArray()) return L.fail(kk, "must be an array of app ids");
+                for (auto& app : g.value.GetArray()) {
+                  std::string id;
+                  if (!L.get(app, kk, id)) return false;
+                  rc.apps.push_back(id);
+                }
+              } else return L.fail(kk, "is not a known key");
+              if (!ok) return false;
+            }
+            if (rc.key.empty() || rc.secret.empty()) return L.fail(k, "entries need a key and a secret");
+            cfg.rest.credentials.push_back(rc);
+          }
+        } else if (k == "rest.plain_http") {
+          ok = L.get(f.value, k, cfg.rest.plain_http);
+          if (ok && cfg.rest.plain_http != "loopback" && cfg.rest.plain_http != "on" && cfg.rest.plain_http != "off")
+            return L.fail(k, "must be \"loopback\", \"on\" or \"off\"");
+        } else if (k == "rest.events_kept") {
+          ok = L.get_uint(f.value, k, cfg.rest.events_kept, 1000000);
+        } else if (k == "rest.rate_limits") {
+          if (!f.value.IsObject()) return L.fail(k, "must be an object");
+          for (auto& g : f.value.GetObject()) {
+            std::string kk = k + "." + std::string(g.name.GetString());
+            Rate* r = kk == "rest.rate_limits.messages" ? &cfg.rest.messages
+                      : kk == "rest.rate_limits.events" ? &cfg.rest.events : nullptr;
+            if (!r) return L.fail(kk, "is not a known limit (messages, events)");
+            if (!g.value.IsObject()) return L.fail(kk, "must be an object {\"count\": N, \"window_ms\": M}");
+            for (auto& h : g.value.GetObject()) {
+              std::string sub(h.name.GetString(), h.name.GetStringLength());
+              if (sub == "count") ok = L.get_uint(h.value, kk + ".count", r->count, 1u << 30);
+              else if (sub == "window_ms") ok = L.get_uint(h.value, kk + ".window_ms", r->window_ms, 3600000);
+              else return L.fail(kk + "." + sub, "is not a known key");
+              if (!ok) return false;
+            }
+            if (r->window_ms == 0) return L.fail(kk + ".window_ms", "must be positive");
+          }
+        } else {
+          return L.fail(k, "is not a known key");
+        }
+        if (!ok) return false;
       }
     } else if (key == "tls_cert_file") ok = L.get(v, key, cfg.tls_cert_file);
     else if (key == "tls_key_file") ok = L.get(v, key, cfg.tls_key_file);

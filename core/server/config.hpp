@@ -41,6 +41,22 @@ struct AppConfig {
   RateLimits rate;
 };
 
+// A customer key/secret pair for the REST API's Basic authentication, optionally limited to apps.
+struct RestCredential {
+  std::string key, secret;
+  std::vector<std::string> apps;  // empty: every app
+};
+
+struct RestConfig {
+  std::vector<RestCredential> credentials;  // none: only token authentication
+  // Plain-HTTP (ws listener) REST requests: "loopback" (only from 127.0.0.0/8 and ::1), "on", "off".
+  // The wss listeners always serve it.
+  std::string plain_http = "loopback";
+  Rate messages{500, 1000};  // peer and channel message calls per app
+  Rate events{10, 1000};     // user_events and channel_events calls per app
+  uint32_t events_kept = 2000;  // user and channel events kept per app, each
+};
+
 struct ListenConfig {
   std::string address = "127.0.0.1";
   uint16_t port = 9600;  // 0: an ephemeral port (see Server::port)
@@ -81,6 +97,7 @@ struct ServerConfig {
   uint32_t invitation_expire_ms = 60000;        // no answer after the acknowledgement: INVITATION_EXPIRE
   uint32_t token_warning_ms = 30000;            // TokenPrivilegeWillExpire this long before expiry
   RateLimits rate;
+  RestConfig rest;                              // the REST API (docs/rest-api.md)
 };
 
 // Reads a JSON config file into `cfg` (keys not present keep their value). Returns false and sets
@@ -105,6 +122,9 @@ Rate* rate_by_name(RateLimits& r, const std::string& name);
 // The index in rate_limit_names() of `rate`, a member of `r`; kRateLimitCount if it is none.
 std::size_t rate_limit_index(const RateLimits& r, const Rate& rate);
 void disable_rate_limits(RateLimits& r);
+
+// Parses "KEY:SECRET[:APP,APP...]" (a --rest-credential) into `out`.
+bool parse_rest_credential(const std::string& text, RestCredential& out);
 
 // Parses "host:port" (host optional) into `out`.
 bool parse_listen(const std::string& text, bool tls, ListenConfig& out);

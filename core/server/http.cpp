@@ -8,7 +8,7 @@
 namespace rtm::server {
 
 namespace {
-HttpReply text(unsigned status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body)}; }
+HttpReply text(unsigned status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body), {}}; }
 }  // namespace
 
 std::optional<HttpReply> http_endpoint(ServerCore& core, std::string_view path) {
@@ -20,7 +20,7 @@ std::optional<HttpReply> http_endpoint(ServerCore& core, std::string_view path) 
     return text(200, "ready\n");
   }
   if (path == "/metrics")
-    return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", prometheus_text(metrics_snapshot(core))};
+    return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", prometheus_text(metrics_snapshot(core)), {}};
   return std::nullopt;
 }
 

@@ -14,6 +14,7 @@ struct HttpReply {
   unsigned status = 200;
   std::string content_type;
   std::string body;
+  std::string headers;  // more header lines, each ending in \r\n
 };
 
 // The reply for `path`, or nothing when the path is not one of the endpoints.

@@ -14,10 +14,6 @@ namespace net = boost::asio;
 namespace rtm::server {
 namespace {
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 uint32_t now_s() { return static_cast<uint32_t>(now_ms() / 1000); }
 
 constexpr int kOk = 0;
@@ -34,7 +30,7 @@ Conn::~Conn() = default;
 void Conn::deliver(std::shared_ptr<Delivery> d) {
   net::post(strand_, [self = shared_from_this(), d = std::move(d)]() mutable {
     if (self->closed_ || !self->logged_in_) {
-      self->fail_undelivered(*d);
+      self->core_.undelivered(*d);
       return;
     }
     self->push_delivery(std::move(d));
@@ -128,7 +124,7 @@ void Conn::on_closed() {
   }
   auto unacked = std::move(unacked_);
   unacked_.clear();
-  unacked.for_each([&](std::shared_ptr<Delivery>& d) { fail_undelivered(*d); });
+  unacked.for_each([&](std::shared_ptr<Delivery>& d) { core_.undelivered(*d); });
   pending_ids_.clear();
   pending_order_.clear();
 }
@@ -257,6 +253,7 @@ void Conn::handle_login(proto::Frame& f) {
     }
   }
   if (previous) core_.end_user(previous, false);
+  if (!resumed) core_.events.add_user(app_, "Login", uid_, core_.cfg.rest.events_kept);
   RTM_LOG(debug, "session", "login app=" << app_ << " uid=" << uid_ << " sdk=" << f.sdk << (resumed ? " (resumed)" : ""));
   reply_login_ok(f.id);
   if (resumed) {
@@ -340,26 +337,11 @@ void Conn::handle_peer(proto::Frame& f) {
   d->frame = std::make_shared<const std::string>(proto::encode(m, d->binary));
   d->sender = weak_from_this();
   d->req_id = f.id;
-  if (f.offline) {
-    d->offline = std::make_shared<StoredMessage>();
-    auto& s = *d->offline;
-    s.app = app_;
-    s.to = f.to;
-    s.from = uid_;
-    s.type = m.type;
-    s.text = std::move(m.text);
-    s.payload = std::move(m.payload);
-    s.mid = m.mid;
-    s.ts = m.ts;
-  }
+  if (f.offline) d->offline = offline_record(app_, f.to, m);
   pending_order_.emplace_back(Clock::now() + std::chrono::milliseconds(core_.cfg.peer_timeout_ms), f.id);
   if (pending_order_.size() == 1) rearm_timer();
 
-  if (auto receiver = core_.registry.find(Registry::key(app_, f.to))) {
-    receiver->deliver(std::move(d));
-  } else {
-    fail_undelivered(*d);
-  }
+  core_.deliver_peer(app_, f.to, std::move(d));
 }
 
 void Conn::handle_ack(proto::Frame& f) {
@@ -457,6 +439,7 @@ void Conn::handle_join(proto::Frame& f) {
   {
     bool member = ch->members.count(uid_) > 0;
     if (!member) {
+      core_.events.add_channel(app_, "Join", f.ch, uid_, core_.cfg.rest.events_kept);
       ch->members.emplace(uid_, ++ch->join_counter);
       ch->rebuild_keys();
       announce = ch->members.size() <= core_.cfg.member_events_max;
@@ -533,22 +516,8 @@ void Conn::handle_cmsg(proto::Frame& f) {
   m.mid = f.mid;
   m.ts = now_ms();
   std::shared_ptr<const std::vector<std::string>> keys;
-  Frame frame;
   bool binary = false;
-  {
-    // The sequence number and the frame are assigned under the channel lock, so every member sees
-    // messages in the same order; the frame is encoded once for all of them.
-    std::lock_guard l(ch->mu);
-    m.seq = ++ch->next_seq;
-    frame = std::make_shared<const std::string>(proto::encode(m, binary));
-    auto now = Clock::now();
-    ch->recent.push_back({m.seq, now, frame, binary});
-    auto oldest = now - std::chrono::milliseconds(core_.cfg.recovery_age_ms);
-    while (!ch->recent.empty() &&
-           (ch->recent.size() > core_.cfg.recovery_messages || ch->recent.front().at < oldest))
-      ch->recent.pop_front();
-    keys = ch->member_keys;
-  }
+  Frame frame = core_.sequence_channel_message(*ch, m, binary, keys);
   channel_result(f.id, E::OK);
   auto n = core_.broadcast(*ch, keys, frame, binary, key_);
   core_.metrics.deliveries_channel.fetch_add(n, std::memory_order_relaxed);
@@ -927,29 +896,6 @@ void Conn::push_delivery(std::shared_ptr<Delivery> d) {
 // The receiver acknowledged: the sender learns OK.
 void Conn::resolve(Delivery& d) {
   if (auto s = d.sender.lock()) s->complete(d.req_id, kOk);
-}
-
-// The receiver is not (or no longer) connected: keep the message if the sender asked for it.
-void Conn::fail_undelivered(Delivery& d) {
-  if (d.rowid) return;  // still in the store; delivered at the next login
-  auto sender = d.sender;
-  int64_t req = d.req_id;
-  if (!d.offline) {
-    if (auto s = sender.lock()) s->complete(req, static_cast<int>(PeerMessageErr::PEER_UNREACHABLE));
-    return;
-  }
-  auto rec = d.offline;
-  ServerCore* core = &core_;
-  auto started = Clock::now();
-  core_.store->put(*rec, [core, sender, req, app = rec->app, to = rec->to, started](bool ok) {
-    Metrics::inc(ok ? core->metrics.store_writes_ok : core->metrics.store_writes_failed);
-    core->metrics.store_write_seconds.observe(std::chrono::duration<double>(Clock::now() - started).count());
-    if (auto s = sender.lock())
-      s->complete(req, ok ? static_cast<int>(PeerMessageErr::CACHED_BY_SERVER) : static_cast<int>(PeerMessageErr::FAILURE));
-    // The receiver may have logged in while the message was being stored.
-    if (ok)
-      if (auto r = core->registry.find(Registry::key(app, to))) r->poke_offline();
-  });
 }
 
 void Conn::fetch_offline() {

@@ -25,8 +25,38 @@
 namespace rtm::server {
 
 using Frame = std::shared_ptr<const std::string>;
+struct Delivery;
 
 inline constexpr std::size_t kMaxHeldEvents = 256;
+
+// Wall-clock milliseconds since the Unix epoch (message timestamps, events).
+inline int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// The user and channel events the REST API hands out (GET vendor/user_events, channel_events): per
+// app, the newest `kept` of each kind; a read takes (and removes) the oldest ones.
+class EventLog {
+ public:
+  struct Event {
+    int64_t ms;
+    const char* type;    // Login, Logout, Join, Leave
+    std::string user, channel;
+  };
+  void add_user(const std::string& app, const char* type, const std::string& user, std::size_t kept);
+  void add_channel(const std::string& app, const char* type, const std::string& channel, const std::string& user,
+                   std::size_t kept);
+  std::vector<Event> take_user(const std::string& app, std::size_t max);
+  std::vector<Event> take_channel(const std::string& app, std::size_t max);
+
+ private:
+  struct Logs {
+    std::deque<Event> user, channel;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Logs> apps_;
+};
 
 struct ServerCore {
   ServerConfig cfg;
@@ -76,20 +106,45 @@ struct ServerCore {
   // Periodic work: grace expiry, member counts, invitation deadlines, empty channels.
   void housekeeping();
   void invitation_failed(const Invitation& inv, int caller_reason, int callee_reason);
+  // A peer message for (app, to): to its connection, or else stored or failed (undelivered).
+  void deliver_peer(const std::string& app, const std::string& to, std::shared_ptr<Delivery> d);
+  // The receiver is not (or no longer) connected: the message is stored if its sender asked for that
+  // (CACHED_BY_SERVER once committed), else the sender gets PEER_UNREACHABLE.
+  void undelivered(Delivery& d);
+  // Makes `m` the channel's next message: its sequence number, its frame (encoded once for every
+  // member) kept in the recovery ring; `keys` gets the members to broadcast it to.
+  Frame sequence_channel_message(Channel& ch, proto::Frame& m, bool& binary,
+                                 std::shared_ptr<const std::vector<std::string>>& keys);
+
+  EventLog events;  // login/logout and join/leave events for the REST API
+  std::mutex rest_mu;  // the REST API's per-app rate windows
+  std::unordered_map<std::string, RateWindow> rest_message_rates, rest_event_rates;
   void deliver_pending_invitations(const std::string& app, const std::string& callee);
+};
+
+// The store's copy of the peer message `m` (a msg frame, already encoded: its text and payload are
+// moved out) for the receiver `to`.
+std::shared_ptr<StoredMessage> offline_record(const std::string& app, const std::string& to, proto::Frame& m);
+
+// Who learns the result of a peer message: the sending connection, or a REST call.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Any thread; `code` is a PeerMessageErr.
+  virtual void complete(int64_t req_id, int code) = 0;
 };
 
 // A peer message on its way to one receiver. The encoded frame is immutable and shared.
 struct Delivery {
   Frame frame;
   bool binary = false;
-  std::weak_ptr<Conn> sender;
+  std::weak_ptr<ResultSink> sender;
   int64_t req_id = 0;
   std::shared_ptr<StoredMessage> offline;  // set when the sender enabled offline messaging
   int64_t rowid = 0;                       // set when the message comes from the offline store
 };
 
-class Conn : public std::enable_shared_from_this<Conn> {
+class Conn : public ResultSink, public std::enable_shared_from_this<Conn> {
  public:
   Conn(ServerCore& core, boost::asio::any_io_executor strand);
   virtual ~Conn();
@@ -100,7 +155,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void deliver(std::shared_ptr<Delivery> d);
   void deliver_channel(const std::string& ch, Frame frame, bool binary);
   void send_shared(Frame frame, bool binary);
-  void complete(int64_t req_id, int code);
+  void complete(int64_t req_id, int code) override;
   void kick(int reason);
   void shutdown();
   void poke_offline();
@@ -148,7 +203,6 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void send_frame(const proto::Frame& f);
   void push_delivery(std::shared_ptr<Delivery> d);
   void resolve(Delivery& d);
-  void fail_undelivered(Delivery& d);
   void fetch_offline();
   void set_token_expiry(uint32_t expires_at);
   void rearm_timer();

@@ -25,6 +25,7 @@
 #include "core/protocol/websocket.hpp"
 #include "core/server/listener.hpp"
 #include "core/server/http.hpp"
+#include "core/server/rest.hpp"
 #include "core/server/service.hpp"
 #include "core/server/state.hpp"
 #include "core/server/tls_stream.hpp"
@@ -46,6 +47,7 @@ bool valid_close_code(unsigned code) {
 using namespace ws;
 
 constexpr int kReadsPerTurn = 16;      // then other connections get the thread
+constexpr std::size_t kMaxHttpBody = 256 * 1024;  // a REST message: 32 KB of payload, JSON-escaped
 constexpr std::size_t kMaxIov = 64;    // frames per sendmsg
 constexpr std::size_t kTlsRecord = 16384;  // the largest TLS record payload
 
@@ -98,7 +100,7 @@ class WsConn final : public Conn {
 
   struct Upgrade {
     beast::flat_buffer buf;
-    http::request_parser<http::empty_body> parser;
+    http::request_parser<http::string_body> parser;  // bodies only for the REST API
   };
 
   // Reads the next HTTP request: the upgrade, or one of the plain HTTP endpoints. Bytes already read
@@ -107,7 +109,7 @@ class WsConn final : public Conn {
     auto next = std::make_unique<Upgrade>();
     if (up_) next->buf = std::move(up_->buf);
     up_ = std::move(next);
-    up_->parser.body_limit(4096);
+    up_->parser.body_limit(kMaxHttpBody);
     up_->parser.header_limit(8192);
     http::async_read(s_, up_->buf, up_->parser, [self = self()](error_code ec, std::size_t) {
       if (self->finished_) return;
@@ -129,21 +131,50 @@ class WsConn final : public Conn {
     flush();
   }
 
-  // A request for one of rtmd's HTTP endpoints (/healthz, /readyz, /metrics): answered, then the
-  // connection reads the next request unless the client asked to close. Returns false for any other.
-  bool serve_http(const http::request<http::empty_body>& req) {
-    if (req.method() != http::verb::get && req.method() != http::verb::head) return false;
+  // A request for one of rtmd's HTTP endpoints (/healthz, /readyz, /metrics, the REST API):
+  // answered, then the connection reads the next request unless the client asked to close. Returns
+  // false for any other.
+  bool serve_http(http::request<http::string_body>& req) {
     std::string_view target = req.target();
-    target = target.substr(0, target.find('?'));
-    auto reply = http_endpoint(core_, target);
-    if (!reply) return false;
+    std::string_view path = target.substr(0, target.find('?'));
     bool keep = req.keep_alive();
-    std::string r = "HTTP/1.1 " + std::to_string(reply->status) + ' ' +
-                    std::string(http::obsolete_reason(static_cast<http::status>(reply->status))) +
-                    "\r\nServer: " + core_.version + "\r\nContent-Type: " + reply->content_type +
-                    "\r\nCache-Control: no-store\r\nContent-Length: " + std::to_string(reply->body.size()) +
+    bool head = req.method() == http::verb::head;
+    if (is_rest_path(path)) {
+      RestRequest r;
+      r.method = std::string(req.method_string());
+      r.target = std::string(target);
+      r.body = std::move(req.body());
+      r.authorization = std::string(req[http::field::authorization]);
+      r.token = std::string(req["x-agora-token"]);
+      r.token_uid = std::string(req["x-agora-uid"]);
+      r.secure = kTls;
+      error_code ec;
+      auto peer = socket().remote_endpoint(ec);
+      r.loopback = !ec && peer.address().is_loopback();
+      r.executor = strand_;
+      deadline_kind_ = Deadline::none;  // the answer may wait for a receiver's acknowledgement
+      handle_rest(core_, std::move(r), [self = self(), keep](HttpReply reply) {
+        net::post(self->strand_, [self, keep, reply = std::move(reply)] {
+          if (!self->finished_) self->answer_http(reply, keep, false);
+        });
+      });
+      return true;
+    }
+    if (req.method() != http::verb::get && !head) return false;
+    auto reply = http_endpoint(core_, path);
+    if (!reply) return false;
+    answer_http(*reply, keep, head);
+    return true;
+  }
+
+  void answer_http(const HttpReply& reply, bool keep, bool head) {
+    std::string r = "HTTP/1.1 " + std::to_string(reply.status) + ' ' +
+                    std::string(http::obsolete_reason(static_cast<http::status>(reply.status))) +
+                    "\r\nServer: " + core_.version + "\r\nContent-Type: " + reply.content_type +
+                    "\r\nCache-Control: no-store\r\n" + reply.headers +
+                    "Content-Length: " + std::to_string(reply.body.size()) +
                     (keep ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
-    if (req.method() == http::verb::get) r += reply->body;
+    if (!head) r += reply.body;
     if (!keep) closing_ = true;
     enqueue_raw(std::make_shared<const std::string>(std::move(r)));
     flush();
@@ -151,7 +182,6 @@ class WsConn final : public Conn {
       arm(Deadline::handshake, std::chrono::seconds(10));  // an idle keep-alive connection is closed then
       read_upgrade();
     }
-    return true;
   }
 
   void on_upgrade_request() {

@@ -57,6 +57,96 @@ std::size_t ServerCore::broadcast(Channel& ch, const std::shared_ptr<const std::
   return n;
 }
 
+Frame ServerCore::sequence_channel_message(Channel& ch, proto::Frame& m, bool& binary,
+                                           std::shared_ptr<const std::vector<std::string>>& keys) {
+  // Under the channel lock, so every member sees the channel's messages in sequence order.
+  std::lock_guard l(ch.mu);
+  m.seq = ++ch.next_seq;
+  auto frame = std::make_shared<const std::string>(proto::encode(m, binary));
+  auto now = Clock::now();
+  ch.recent.push_back({m.seq, now, frame, binary});
+  auto oldest = now - std::chrono::milliseconds(cfg.recovery_age_ms);
+  while (!ch.recent.empty() && (ch.recent.size() > cfg.recovery_messages || ch.recent.front().at < oldest))
+    ch.recent.pop_front();
+  keys = ch.member_keys;
+  return frame;
+}
+
+std::shared_ptr<StoredMessage> offline_record(const std::string& app, const std::string& to, proto::Frame& m) {
+  auto s = std::make_shared<StoredMessage>();
+  s->app = app;
+  s->to = to;
+  s->from = m.from;
+  s->type = m.type;
+  s->text = std::move(m.text);
+  s->payload = std::move(m.payload);
+  s->mid = m.mid;
+  s->ts = m.ts;
+  return s;
+}
+
+void ServerCore::deliver_peer(const std::string& app, const std::string& to, std::shared_ptr<Delivery> d) {
+  if (auto receiver = registry.find(Registry::key(app, to))) return receiver->deliver(std::move(d));
+  undelivered(*d);
+}
+
+void ServerCore::undelivered(Delivery& d) {
+  if (d.rowid) return;  // still in the store; delivered at the next login
+  auto sender = d.sender;
+  int64_t req = d.req_id;
+  if (!d.offline) {
+    if (auto s = sender.lock()) s->complete(req, static_cast<int>(PeerMessageErr::PEER_UNREACHABLE));
+    return;
+  }
+  auto rec = d.offline;
+  auto started = Clock::now();
+  store->put(*rec, [this, sender, req, app = rec->app, to = rec->to, started](bool ok) {
+    Metrics::inc(ok ? metrics.store_writes_ok : metrics.store_writes_failed);
+    metrics.store_write_seconds.observe(std::chrono::duration<double>(Clock::now() - started).count());
+    if (auto s = sender.lock())
+      s->complete(req, ok ? static_cast<int>(PeerMessageErr::CACHED_BY_SERVER) : static_cast<int>(PeerMessageErr::FAILURE));
+    // The receiver may have logged in while the message was being stored.
+    if (ok)
+      if (auto r = registry.find(Registry::key(app, to))) r->poke_offline();
+  });
+}
+
+void EventLog::add_user(const std::string& app, const char* type, const std::string& user, std::size_t kept) {
+  std::lock_guard l(mu_);
+  auto& q = apps_[app].user;
+  if (q.size() >= kept && !q.empty()) q.pop_front();
+  if (kept) q.push_back({now_ms(), type, user, {}});
+}
+
+void EventLog::add_channel(const std::string& app, const char* type, const std::string& channel,
+                           const std::string& user, std::size_t kept) {
+  std::lock_guard l(mu_);
+  auto& q = apps_[app].channel;
+  if (q.size() >= kept && !q.empty()) q.pop_front();
+  if (kept) q.push_back({now_ms(), type, user, channel});
+}
+
+namespace {
+std::vector<EventLog::Event> take_front(std::deque<EventLog::Event>& q, std::size_t max) {
+  std::size_t n = std::min(max, q.size());
+  std::vector<EventLog::Event> out(std::make_move_iterator(q.begin()), std::make_move_iterator(q.begin() + static_cast<std::ptrdiff_t>(n)));
+  q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(n));
+  return out;
+}
+}  // namespace
+
+std::vector<EventLog::Event> EventLog::take_user(const std::string& app, std::size_t max) {
+  std::lock_guard l(mu_);
+  auto it = apps_.find(app);
+  return it == apps_.end() ? std::vector<Event>{} : take_front(it->second.user, max);
+}
+
+std::vector<EventLog::Event> EventLog::take_channel(const std::string& app, std::size_t max) {
+  std::lock_guard l(mu_);
+  auto it = apps_.find(app);
+  return it == apps_.end() ? std::vector<Event>{} : take_front(it->second.channel, max);
+}
+
 PeerState ServerCore::presence_of(const std::string& app, const std::string& uid) {
   auto key = Registry::key(app, uid);
   if (registry.find(key)) return PeerState::ONLINE;
@@ -127,6 +217,7 @@ void ServerCore::leave_channel(const std::string& app, const std::string& uid, c
   {
     std::lock_guard l(ch->mu);
     if (!ch->members.erase(uid)) return;
+    events.add_channel(app, "Leave", ch_id, uid, cfg.rest.events_kept);
     announce = ch->members.size() < cfg.member_events_max;
     ch->rebuild_keys();
     keys = ch->member_keys;
@@ -159,6 +250,7 @@ void ServerCore::end_user(const std::shared_ptr<UserRecord>& u, bool announce_of
     u->attrs.clear();
   }
   users.erase_if(u->key, [&](const std::shared_ptr<UserRecord>& cur) { return cur == u; });
+  events.add_user(u->app, "Logout", u->uid, cfg.rest.events_kept);
   for (auto& ch : chans) leave_channel(u->app, u->uid, ch);
   for (auto& s : subs) unwatch(u->app, s, u->uid);
   if (announce_offline) notify_presence(u->app, u->uid, PeerState::OFFLINE);

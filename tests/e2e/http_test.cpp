@@ -1,14 +1,8 @@
 // rtmd's HTTP endpoints on its WebSocket listeners: /healthz, /readyz and /metrics, with keep-alive,
 // and the metrics counting what SDK users did, as a Prometheus scrape sees it.
 #include "support/harness.hpp"
+#include "support/http.hpp"
 #include "support/raw_ws.hpp"
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include <cstring>
 #include <filesystem>
@@ -20,57 +14,9 @@
 using namespace rtm;
 using namespace rtm::test;
 using namespace std::chrono_literals;
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 
 namespace {
-
-// An HTTP/1.1 client on one connection (plain or TLS), so that keep-alive can be checked.
-class HttpConn {
- public:
-  HttpConn(uint16_t port, bool tls) : ssl_ctx_(net::ssl::context::tls_client), tls_(tls), plain_(ioc_), secure_(ioc_, ssl_ctx_) {
-    net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
-    if (tls_) {
-      ssl_ctx_.set_verify_mode(net::ssl::verify_none);
-      secure_.next_layer().connect(ep);
-      secure_.handshake(net::ssl::stream_base::client);
-    } else {
-      plain_.connect(ep);
-    }
-  }
-  http::response<http::string_body> get(const std::string& target, http::verb verb = http::verb::get, bool close = false) {
-    http::request<http::empty_body> req(verb, target, 11);
-    req.set(http::field::host, "127.0.0.1");
-    if (close) req.set(http::field::connection, "close");
-    http::response<http::string_body> res;
-    http::response_parser<http::string_body> parser;
-    if (verb == http::verb::head) parser.skip(true);
-    if (tls_) {
-      http::write(secure_, req);
-      http::read(secure_, buf_, parser);
-    } else {
-      http::write(plain_, req);
-      http::read(plain_, buf_, parser);
-    }
-    return parser.release();
-  }
-  // True when the server closed the connection (EOF) within `within`.
-  bool closed_by_server() {
-    char c;
-    boost::system::error_code ec;
-    plain_.read_some(net::buffer(&c, 1), ec);
-    return ec == net::error::eof;
-  }
-
- private:
-  net::io_context ioc_;
-  net::ssl::context ssl_ctx_;
-  bool tls_;
-  net::ip::tcp::socket plain_;
-  net::ssl::stream<net::ip::tcp::socket> secure_;
-  beast::flat_buffer buf_;
-};
 
 // The value of the sample `name{labels}` (labels exactly as rendered) in a Prometheus text page;
 // -1 when it is not there.
