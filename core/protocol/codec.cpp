@@ -295,6 +295,24 @@ int decode(std::string_view data, bool binary, Frame& out) {
   // Trailing non-whitespace after the value is a parse error too (root not singular).
   // Iterative: a frame of nested brackets must not recurse once per level on the thread's stack.
   doc.Parse<rapidjson::kParseIterativeFlag>(header.data(), header.size());
+  if (doc.HasParseError() && doc.GetParseError() == rapidjson::kParseErrorNumberTooBig) {
+    // Well-formed JSON with a number no double holds (1e400, 400 digits): a field of the wrong
+    // type, answered with the request's id. Only this rare path parses again, on a copy in which
+    // each such number is replaced by 0.
+    std::string copy(header);
+    rapidjson::Document raw;
+    for (int round = 0; round < 64; ++round) {
+      raw.Parse<rapidjson::kParseIterativeFlag>(copy.data(), copy.size());
+      if (!raw.HasParseError() || raw.GetParseError() != rapidjson::kParseErrorNumberTooBig) break;
+      std::size_t at = raw.GetErrorOffset(), end = at;
+      while (end < copy.size() && std::strchr("+-.eE0123456789", copy[end]) && copy[end] != '\0') ++end;
+      if (end == at) break;
+      copy.replace(at, end - at, "0");
+    }
+    if (raw.HasParseError() || !raw.IsObject()) return static_cast<int>(ProtocolErr::MALFORMED_FRAME);
+    if (auto id = raw.FindMember("id"); id != raw.MemberEnd() && id->value.IsInt64()) out.id = id->value.GetInt64();
+    return kBad;
+  }
   if (doc.HasParseError() || !doc.IsObject()) return static_cast<int>(ProtocolErr::MALFORMED_FRAME);
 
   auto op_it = doc.FindMember("op");

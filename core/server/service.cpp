@@ -18,6 +18,21 @@ uint32_t now_s() { return static_cast<uint32_t>(now_ms() / 1000); }
 
 constexpr int kOk = 0;
 
+// The ops a client may send (the others are pushed by the server).
+bool client_op(proto::Op op) {
+  using O = proto::Op;
+  switch (op) {
+    case O::login: case O::logout: case O::renew: case O::peer: case O::ack: case O::join: case O::leave:
+    case O::cmsg: case O::members: case O::count: case O::chinfo: case O::query: case O::sub: case O::unsub:
+    case O::subs: case O::uattr_set: case O::uattr_add: case O::uattr_del: case O::uattr_clear: case O::uattr_get:
+    case O::cattr_set: case O::cattr_add: case O::cattr_del: case O::cattr_clear: case O::cattr_get:
+    case O::inv_send: case O::inv_cancel: case O::inv_accept: case O::inv_refuse: case O::inv_ack:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Conn::Conn(ServerCore& core, net::any_io_executor strand)
@@ -134,6 +149,8 @@ void Conn::on_message(std::string_view data, bool binary) {
   proto::Frame f;
   int err = proto::decode(data, binary, f);
   if (err) {
+    // A server-to-client op is refused as such even when its fields are missing or wrong.
+    if (f.op != proto::Op::unknown && !client_op(f.op)) err = static_cast<int>(ProtocolErr::UNKNOWN_OP);
     protocol_error(f.id, err, name(static_cast<ProtocolErr>(err)));
     return;
   }

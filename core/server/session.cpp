@@ -113,6 +113,12 @@ class WsConn final : public Conn {
     up_->parser.header_limit(8192);
     http::async_read(s_, up_->buf, up_->parser, [self = self()](error_code ec, std::size_t) {
       if (self->finished_) return;
+      if (ec == http::error::header_limit) return self->refuse(http::status::request_header_fields_too_large, false);
+      if (ec == http::error::body_limit) return self->refuse(http::status::payload_too_large, false);
+      // Bytes that are not HTTP get an answer too; a connection that ended or failed does not.
+      if (ec && ec.category() == http::make_error_code(http::error::bad_method).category() &&
+          ec != http::error::end_of_stream && ec != http::error::partial_message)
+        return self->refuse(http::status::bad_request, false);
       if (ec) return self->finish(ec);
       self->on_upgrade_request();
     });

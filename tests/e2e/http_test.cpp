@@ -181,3 +181,43 @@ TEST(Metrics, CountWhatSdkUsersDidAndWhatTheyGotBack) {
   ASSERT_TRUE(alice.rec.wait([&] { return !alice.rec.logouts.empty(); }));
   ASSERT_TRUE(wait_until([&] { return sample(metrics(port), "rtmd_connections{transport=\"ws\"}") == 1; }));
 }
+
+namespace {
+// Sends raw bytes on a new connection and returns the status line the server answers (empty when
+// it closed without one).
+std::string status_line_for(uint16_t port, const std::string& bytes) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  boost::asio::write(s, boost::asio::buffer(bytes), ec);  // the server may answer before it has read all
+  std::string got;
+  char buf[4096];
+  while (got.find("\r\n") == std::string::npos) {
+    auto n = s.read_some(boost::asio::buffer(buf), ec);
+    if (ec) break;
+    got.append(buf, n);
+  }
+  return got.substr(0, got.find("\r\n"));
+}
+}  // namespace
+
+TEST(Http, RequestsThatAreNotHttpOrTooLargeGetAStatus) {
+  TestServer srv;
+  uint16_t port = srv.server->port(false);
+  EXPECT_EQ(status_line_for(port, "HELLO THERE\r\n\r\n"), "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(status_line_for(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n"),
+            "HTTP/1.1 431 Request Header Fields Too Large");
+  std::string many = "GET / HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 10000; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(status_line_for(port, many + "\r\n"), "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_EQ(status_line_for(port, "GET /" + std::string(100 * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+            "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_EQ(status_line_for(port, "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(status_line_for(port, "POST /dev/v2/project/a/rtm/users/u/peer_messages HTTP/1.1\r\nHost: x\r\n"
+                                  "Content-Length: 1000000\r\n\r\n"),
+            "HTTP/1.1 413 Payload Too Large");
+  TestClient a(srv.ws_url());  // and the listener serves as before
+  EXPECT_TRUE(a.login("alice"));
+}

@@ -82,6 +82,27 @@ TEST(Robustness, MalformedFramesGetDocumentedErrorsAndTheConnectionSurvives) {
   ASSERT_TRUE(ws.read(reply));
   EXPECT_EQ(error_code_of(reply), static_cast<int>(ProtocolErr::UNKNOWN_OP));
 
+  // Server-only ops without their push fields are still refused as server-only ops.
+  for (auto op : {"msg", "kick", "presence", "member", "mcount", "cattrs", "inv"}) {
+    ws.send_text(std::string(R"({"op":")") + op + R"(","id":41})");
+    ASSERT_TRUE(ws.read(reply));
+    EXPECT_EQ(error_code_of(reply, &id), static_cast<int>(ProtocolErr::UNKNOWN_OP)) << op << ": " << reply;
+    EXPECT_EQ(id, 41);
+  }
+  // Numbers no double holds are a field of the wrong type, answered with the request's id.
+  ws.send_text(R"({"op":"peer","id":42,"to":"bg-b","type":1,"mid":1e400,"text":"x"})");
+  ASSERT_TRUE(ws.read(reply));
+  EXPECT_EQ(error_code_of(reply, &id), static_cast<int>(ProtocolErr::INVALID_FIELD)) << reply;
+  EXPECT_EQ(id, 42);
+  ws.send_text(R"({"op":"peer","id":43,"to":"bg-b","type":1,"mid":)" + std::string(400, '9') + R"(,"text":"x"})");
+  ASSERT_TRUE(ws.read(reply));
+  EXPECT_EQ(error_code_of(reply, &id), static_cast<int>(ProtocolErr::INVALID_FIELD)) << reply;
+  EXPECT_EQ(id, 43);
+  ws.send_text(R"({"op":"peer","id":44,"to":"bg-b","type":1,"mid":12345678901234567890123,"text":"x"})");
+  ASSERT_TRUE(ws.read(reply));
+  EXPECT_EQ(error_code_of(reply, &id), static_cast<int>(ProtocolErr::INVALID_FIELD)) << reply;
+  EXPECT_EQ(id, 44);
+
   ws.send_binary(std::string("\x00\x00\x10\x00{}", 6));  // header length beyond the frame
   ASSERT_TRUE(ws.read(reply));
   EXPECT_EQ(error_code_of(reply), static_cast<int>(ProtocolErr::MALFORMED_FRAME));
