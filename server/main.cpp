@@ -32,6 +32,7 @@ options:
   --data-dir DIR         where the offline store and generated files live (default ./rtmd-data)
   --threads N            I/O threads (default: the number of cores)
   --log-level LEVEL      trace, debug, info, warn, error, off (default info)
+  --log-format FORMAT    text (default) or json: one JSON object per line on stderr
   --no-rate-limits       turn every per-client rate limit off (load tests)
   --rest-credential KEY:SECRET[:APP,...]
                          a customer key and secret for the REST API's Basic authentication,
@@ -125,6 +126,10 @@ int main(int argc, char** argv) {
       } else if (a == "--data-dir") cfg.data_dir = next();
       else if (a == "--threads") cfg.io_threads = static_cast<unsigned>(std::stoul(next()));
       else if (a == "--log-level") cfg.log_level = next();
+      else if (a == "--log-format") {
+        cfg.log_format = next();
+        if (cfg.log_format != "text" && cfg.log_format != "json") throw std::runtime_error("--log-format is text or json");
+      }
       else if (a == "--no-rate-limits") rtm::server::disable_rate_limits(cfg.rate);
       else if (a == "--rest-credential") {
         rtm::server::RestCredential rc;
@@ -137,6 +142,7 @@ int main(int argc, char** argv) {
     rtm::log::Level level;
     if (!rtm::log::parse_level(cfg.log_level, level)) throw std::runtime_error("bad log level " + cfg.log_level);
     rtm::log::set_level(level);
+    rtm::log::set_json(cfg.log_format == "json");
 
     // Signals are taken synchronously by a dedicated wait so that shutdown runs on an ordinary thread.
     sigset_t set;

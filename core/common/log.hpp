@@ -9,6 +9,9 @@ namespace rtm::log {
 enum class Level { trace = 0, debug = 1, info = 2, warn = 3, error = 4, off = 5 };
 
 void set_level(Level level);
+// Lines on stderr as text ("2026-01-02T03:04:05.678Z INFO  [server] ...", the default) or as one
+// JSON object per line ({"ts":...,"level":"info","component":"server","msg":...}).
+void set_json(bool json);
 Level level();
 bool parse_level(std::string_view text, Level& out);
 void write(Level level, std::string_view component, std::string_view message);

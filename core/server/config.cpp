@@ -253,6 +253,9 @@ bool load_config_file(const std::string& path, ServerConfig& cfg, std::string& e
         }
         if (!ok) return false;
       }
+    } else if (key == "log_format") {
+      ok = L.get(v, key, cfg.log_format);
+      if (ok && cfg.log_format != "text" && cfg.log_format != "json") return L.fail(key, "must be \"text\" or \"json\"");
     } else if (key == "tls_cert_file") ok = L.get(v, key, cfg.tls_cert_file);
     else if (key == "tls_key_file") ok = L.get(v, key, cfg.tls_key_file);
     else if (key == "data_dir") ok = L.get(v, key, cfg.data_dir);

@@ -72,6 +72,7 @@ struct ServerConfig {
   unsigned io_threads = 0;                   // 0: the number of cores
   std::vector<AppConfig> apps;               // empty: any app id is accepted without a token
   std::string log_level = "info";
+  std::string log_format = "text";           // text | json (one object per line)
 
   uint32_t offline_max_per_user = 200;       // newest replaces oldest beyond this
   uint32_t offline_ttl_seconds = 7 * 24 * 3600;
